@@ -1,0 +1,78 @@
+"""The records that flow through the pipeline.
+
+A page dump is read into a `Page` (its chrome as metadata) and a list of
+`Article`s; later stages return new, enriched copies (`dataclasses.replace`),
+never mutate. Everything here is plain data so that it can be cached, compared
+and written as JSON.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+
+@dataclass(frozen=True)
+class Issue:
+    """Something the curator should look at: printed in the build report."""
+
+    kind: str  # e.g. "suspected-gap", "continued", "no-date", "bad-sources"
+    source: str  # the corpus file (as given)
+    line: int  # 1-based line in that file, 0 when not tied to a line
+    message: str
+
+    def __str__(self) -> str:
+        where = f"{self.source}:{self.line}" if self.line else self.source
+        return f"{where}: [{self.kind}] {self.message}"
+
+
+@dataclass(frozen=True)
+class Caption:
+    text: str  # the caption as printed, photographer removed
+    photographer: str | None = None
+    raw: str = ""  # the line(s) as printed
+
+    def display(self) -> str:
+        if not self.photographer or self.photographer in self.text:
+            return self.text
+        return f"{self.text}（{self.photographer} 摄）"
+
+
+@dataclass(frozen=True)
+class Page:
+    """One page dump: where it came from and what its chrome says."""
+
+    source: str  # the corpus file, relative path as given
+    paper: str | None = None
+    date: str | None = None  # YYYY-MM-DD | YYYY-MM | YYYY
+    date_precision: str | None = None  # day | month | year
+    issue_number: str | None = None
+    page_label: str | None = None  # "1—4版", "今日8版" …
+    editors: tuple[str, ...] = ()
+    chrome: tuple[str, ...] = ()  # every chrome line, verbatim (conservation)
+
+
+@dataclass(frozen=True)
+class Article:
+    source: str  # corpus file
+    line: int  # 1-based line of the article's first line (headline or body)
+    ordinal: int  # position on the page, 1-based
+    title: str
+    subtitle: str | None = None
+    body: str = ""  # Markdown: paragraphs separated by blank lines, "## " section heads
+    authors: tuple[str, ...] = ()
+    captions: tuple[Caption, ...] = ()
+    bylines: tuple[str, ...] = ()  # byline text as printed (`本报讯（记者 刘威）`, `郑晨 陈菊梅`)
+    headline_lines: tuple[int, ...] = ()  # source lines of the printed headline; () when the title is made up
+    type: str = "新闻"  # 新闻 | 评论
+    continued: bool = False  # cut off at the page end
+    gaps: tuple[str, ...] = ()  # "…before|after…" snippets of suspected lost text
+    # page-level facts copied onto the article
+    paper: str | None = None
+    page: str | None = None
+    # metadata stages
+    date: str | None = None
+    date_precision: str | None = None
+    districts: tuple[str, ...] = ()
+    themes: tuple[str, ...] = ()
+    keywords: tuple[str, ...] = ()
+    slug: str = ""  # docs path without ".md", set by the pipeline
+    extra: dict = field(default_factory=dict, compare=False, hash=False)

@@ -1,0 +1,529 @@
+"""Cut one raw page dump into page metadata and articles (pure functions).
+
+The dumps come from e-paper PDFs: mastheads, headlines, bylines, captions and
+paragraphs broken at column breaks, sometimes with Markdown-ish `#` marks.
+The rules look at the *shape* of a line (length, punctuation, position, what
+follows it), not at the sample pages' own strings:
+
+1. every line is classified (`classify_line`): chrome, caption, byline,
+   heading (marked with `#`), short headline-like line, or body text;
+2. `_Builder` walks the lines once: runs of short lines between body text are
+   headlines (when a byline or a `本报讯` lead follows), section heads or captions;
+3. paragraphs split by column breaks are rejoined (`rejoin_paragraphs`);
+4. headlines printed far from their body (an orphan headline at the top, or a
+   headline printed after a headless body) are matched to that body.
+
+Every input character ends up somewhere: `conservation` checks it.
+"""
+from __future__ import annotations
+
+import re
+from collections import Counter
+from dataclasses import dataclass, field, replace
+from functools import lru_cache
+from importlib import resources
+
+from .models import Article, Caption, Issue, Page
+
+# --- line shapes -------------------------------------------------------------
+
+SENTENCE_END = "。！？!?…；;”’」』）)"
+CLAUSE_PUNCT = re.compile(r"[，,。；;！!？?]")
+HEADING_MARK = re.compile(r"^(#{1,6})\s*(.*)$")
+
+# Page chrome: lines that describe the page, never article text.
+CHROME_PATTERNS = {
+    "date": re.compile(r"\d{4}\s*[年/.-]\s*\d{1,2}\s*[月/.-]\s*\d{1,2}\s*日?.{0,20}(星期|周)[一二三四五六日天]"),
+    "publisher": re.compile(r"(主办|承办|出版)\s*$|主办\s+\S+承办"),
+    "issue": re.compile(r"总第\s*\d+\s*期|今日\s*\d+\s*版|^[A-Z][A-Z ]{6,}"),
+    "editors": re.compile(r"^(责任编辑|责编|编辑|版式|美编|校对|组版|版面设计)\s*[:：]"),
+    "page_label": re.compile(r"^(第\s*)?\d+\s*([—–\-~～]\s*\d+\s*)?版$|^[A-Z]?\d+\s*版$"),
+    # the national slogan banner (社会主义核心价值观) printed on many front pages
+    "slogan": re.compile(r"^(富强|自由|爱国)\s+(民主|平等|敬业)\s+(文明|公正|诚信)\s+(和谐|法治|友善)$"),
+}
+PAPER_NAME = re.compile(r"^(今日[\u4e00-\u9fff]{2}|[\u4e00-\u9fff]{2,6}(日报|晚报|早报|报))$")
+
+PHOTO_CREDIT = re.compile(r"^[（(]?(?P<text>.*?)\s+(?P<who>[\u4e00-\u9fff]{2,4}(?:\s+[\u4e00-\u9fff]{2,4})*)\s*摄\s*[）)]?$")
+PAGE_PHOTO_CREDIT = re.compile(r"^[（(](?P<text>.*?(图片|照片|摄影).*?(?P<who>由(?P<org>.+?)提供)?)[）)]$")
+COMMENT_LABEL = re.compile(r"^(评论|短评|时评|社论|编者按|本报评论员|观察|述评)$")
+NEWS_LEAD = re.compile(r"^(本报讯|本报记者|新华社|近日|日前|昨日|今年以来|记者从|\d{1,2}月\d{1,2}日[,，])")
+BYLINE_LEAD = re.compile(r"^(?P<lead>本报讯\s*[（(](?P<names>[^）)]{1,40})[）)])\s*")
+BYLINE_ROLE = re.compile(r"^(本报记者|记者|通讯员|见习记者|实习生|特约记者|文/图|文|图|摄影|摄|编辑)[:：]?$")
+ORG_BYLINE = re.compile(r"^[\u4e00-\u9fff]{2,10}(站|融媒体中心|新闻中心|工作室|通讯组|报道组)$")
+SPEAKER_LINE = re.compile(r"(强调|指出|表示|讲话|主持|参加|出席|调研|要求)$")
+SIGNATURE = re.compile(r"^(?P<text>.*[。！？!?…”])\s+(?P<names>[\u4e00-\u9fff]{2,4}(?:\s+[\u4e00-\u9fff]{2,4}){0,3})$")
+
+
+@lru_cache(maxsize=1)
+def _surnames() -> tuple[frozenset[str], frozenset[str]]:
+    text = resources.files("build_archive").joinpath("data/surnames.txt").read_text("utf-8")
+    words = [w for line in text.splitlines() if not line.startswith("#") for w in line.split()]
+    return frozenset(w for w in words if len(w) == 1), frozenset(w for w in words if len(w) == 2)
+
+
+def is_person_name(token: str) -> bool:
+    single, double = _surnames()
+    if not re.fullmatch(r"[\u4e00-\u9fff]{2,4}", token):
+        return False
+    return token[:2] in double or (token[0] in single and len(token) <= 3)
+
+
+def byline_names(line: str) -> tuple[str, ...] | None:
+    """The names of a byline line (`郑晨 陈菊梅`, `记者 刘威 通讯员 叶竞`, `共享联盟衢江站`), or None."""
+    tokens = line.replace("　", " ").split()
+    if not tokens or len(tokens) > 8 or len(line) > 40:
+        return None
+    names = []
+    for token in tokens:
+        role = re.match(r"^(本报记者|记者|通讯员|见习记者|实习生|特约记者|文/图|文|图|摄影)[:：]?", token)
+        rest = token[role.end():] if role else token
+        if not rest:
+            continue
+        if is_person_name(rest) or (len(tokens) == 1 and ORG_BYLINE.match(rest)):
+            names.append(rest)
+        else:
+            return None
+    return tuple(names) or None
+
+
+def is_chrome(line: str) -> str | None:
+    for kind, pattern in CHROME_PATTERNS.items():
+        if pattern.search(line) and len(line) <= 60:
+            return kind
+    return None
+
+
+def is_headline_like(text: str) -> bool:
+    """Short, not a sentence: a headline, section head, bare caption or byline.
+
+    Lines with clause punctuation, or an opening quote never closed (`“顶风作`),
+    are pieces of paragraphs cut by a column break.
+    """
+    if len(text) > 40 or CLAUSE_PUNCT.search(text):
+        return False
+    return text.count("“") <= text.count("”") and text.count("「") <= text.count("」")
+
+
+def caption_of(text: str) -> Caption | None:
+    """An explicit caption: `… 许军 摄` or `(本版图片由…提供)`."""
+    credit = PAGE_PHOTO_CREDIT.match(text)
+    if credit:
+        return Caption(text=credit.group("text"), photographer=credit.group("org"), raw=text)
+    photo = PHOTO_CREDIT.match(text)
+    if not photo or len(text) > 60 or CLAUSE_PUNCT.search(photo.group("text")):
+        return None
+    # the text may end in words that look like names: only trailing names are photographers
+    words = (photo.group("text") + " " + photo.group("who")).split()
+    names: list[str] = []
+    while len(words) > 1 and is_person_name(words[-1]):
+        names.insert(0, words.pop())
+    if not names:
+        return None
+    return Caption(text=" ".join(words), photographer=" ".join(names), raw=text)
+
+
+def is_sentence_end(text: str) -> bool:
+    text = text.rstrip()
+    if not text:
+        return True
+    if text[-1] in "”’」』" and len(text) >= 2:
+        return text[-2] in SENTENCE_END
+    return text[-1] in SENTENCE_END
+
+
+def starts_like_fragment(text: str) -> bool:
+    """A paragraph that cannot start a sentence: `象,提高…` (one character, then punctuation)."""
+    return bool(re.match(r"^[\u4e00-\u9fff][，,、。；;：:]", text))
+
+
+def is_suspected_gap(before: str, after: str) -> bool:
+    """Was text lost where `before` and `after` were rejoined?
+
+    A column break usually cuts a word (`主平|台`, `具体区|块`): the rejoined
+    text then reads as one dictionary word across the break. When the piece
+    after the break is a lone character before punctuation and no word spans
+    the break (`城市综合|象,提高`), something was lost in between.
+    """
+    if not starts_like_fragment(after):
+        return False
+    left, right = before[-6:], after[:4]
+    position = 0
+    for word in _cut(left + right):
+        if position < len(left) < position + len(word):
+            return False  # a word spans the break
+        position += len(word)
+    return True
+
+
+def _cut(text: str) -> list[str]:
+    import jieba  # loaded lazily: its dictionary takes a second or two
+
+    jieba.setLogLevel(60)
+    return jieba.lcut(text, HMM=False)
+
+
+# --- lines -------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Line:
+    number: int  # 1-based
+    text: str  # stripped, `#` marks removed
+    level: int = 0  # Markdown heading level, 0 for none
+    blank_before: int = 0  # blank lines above it
+
+
+def read_lines(text: str) -> list[Line]:
+    lines, blanks = [], 0
+    for number, raw in enumerate(text.splitlines(), start=1):
+        stripped = raw.strip()
+        if not stripped:
+            blanks += 1
+            continue
+        mark = HEADING_MARK.match(stripped)
+        level = len(mark.group(1)) if mark and mark.group(2) else 0
+        lines.append(Line(number, mark.group(2).strip() if level else stripped, level, blanks))
+        blanks = 0
+    return lines
+
+
+# --- building articles ---------------------------------------------------------
+
+
+@dataclass
+class _Draft:
+    line: int
+    headline: list[Line] = field(default_factory=list)
+    byline: list[str] = field(default_factory=list)  # raw byline text, verbatim
+    authors: list[str] = field(default_factory=list)
+    blocks: list[tuple[str, str, int]] = field(default_factory=list)  # (kind, text, line)
+    captions: list[Caption] = field(default_factory=list)
+    type: str = "新闻"
+    label: str | None = None  # a column label such as 评论
+
+
+@dataclass(frozen=True)
+class SegmentedPage:
+    page: Page
+    articles: tuple[Article, ...]
+    issues: tuple[Issue, ...]
+    unassigned: tuple[tuple[int, str], ...]  # (line, text) kept for the build report
+
+
+def district_prefix(text: str, names: frozenset[str]) -> str | None:
+    """`柯城:…`, `柯城 …` → `柯城` when it is a known district name or alias."""
+    match = re.match(r"^([\u4e00-\u9fff]{2,4})\s*[:：]|^([\u4e00-\u9fff]{2,4})\s+\S", text)
+    if not match:
+        return None
+    name = match.group(1) or match.group(2)
+    return name if name in names else None
+
+
+def _split_headline(lines: list[Line]) -> tuple[str, str | None]:
+    """Title and subtitle of a headline group, printed order kicker / title / subhead."""
+    texts = [line.text for line in lines]
+    if len(texts) == 1:
+        return texts[0], None
+    if len(texts) == 2:
+        kicker_first = not SPEAKER_LINE.search(texts[1])
+        title = texts[1] if kicker_first else texts[0]
+        return title, texts[0] if kicker_first else texts[1]
+    rest = [texts[0]] + texts[2:]
+    return texts[1], " / ".join(rest)
+
+
+class _Builder:
+    def __init__(self, source: str, district_names: frozenset[str]):
+        self.source = source
+        self.district_names = district_names
+        self.drafts: list[_Draft] = []
+        self.chrome: list[str] = []
+        self.paper: str | None = None
+        self.unassigned: list[tuple[int, str]] = []
+        self.orphan_headline: list[Line] = []  # a headline waiting for its body
+        self.pending_captions: list[Caption] = []  # captions seen before any article
+        self.issues: list[Issue] = []
+
+    @property
+    def current(self) -> _Draft | None:
+        return self.drafts[-1] if self.drafts else None
+
+    def start(self, line: int, headline: list[Line]) -> _Draft:
+        draft = _Draft(line=line, headline=list(headline))
+        draft.captions.extend(self.pending_captions)
+        self.pending_captions.clear()
+        self.drafts.append(draft)
+        return draft
+
+    def add_caption(self, caption: Caption, *, to_next: bool = False) -> None:
+        if self.current is None or to_next:
+            self.pending_captions.append(caption)
+        else:
+            self.current.captions.append(caption)
+
+    def add_body(self, line: Line) -> None:
+        text = line.text
+        draft = self.current
+        lead = BYLINE_LEAD.match(text)
+        if lead:
+            names = byline_names(lead.group("names")) or ()
+            if draft is None or draft.blocks or draft.byline and not draft.headline:
+                draft = self.start(line.number, [])
+            draft.byline.append(lead.group("lead"))
+            draft.authors.extend(names)
+            text = text[lead.end():]
+        elif draft is None:
+            draft = self.start(line.number, [])
+        draft.blocks.append(("p", text, line.number))
+
+    # A run is the short lines between two stretches of body text.
+    def handle_run(self, run: list[Line], next_body: Line | None) -> None:
+        run = self._take_chrome(run)
+        if next_body is not None and starts_like_fragment(next_body.text) and self._last_paragraph_ended():
+            run = self._take_paragraph_head(run)
+        captions: list[Line] = []
+        rest: list[Line] = []
+        for line in run:
+            caption = caption_of(line.text)
+            if caption:
+                # everything before an explicit caption is caption-like too
+                captions.extend(rest + [line])
+                rest = []
+            else:
+                rest.append(line)
+        for line in captions:
+            self.add_caption(caption_of(line.text) or Caption(text=line.text, raw=line.text))
+        if next_body is None:
+            self._trailing_run(rest)
+            return
+        byline = byline_names(rest[-1].text) if len(rest) >= 2 else None
+        if byline:
+            *headline, byline_line = rest
+            self._new_article(headline, next_body)
+            self.current.byline.append(byline_line.text)
+            self.current.authors.extend(byline)
+            return
+        if rest and COMMENT_LABEL.match(rest[-1].text):
+            self._runs_as_captions(rest[:-1])
+            draft = self.start(rest[-1].number, [])
+            draft.type, draft.label = "评论", rest[-1].text
+            return
+        if BYLINE_LEAD.match(next_body.text) or any(line.level == 1 for line in rest) or (
+            rest and self.current is None
+        ):
+            heads = self._headline_tail(rest)
+            self._runs_as_captions(rest[: len(rest) - len(heads)])
+            if heads:
+                self._new_article(heads, next_body)
+            return
+        if self.orphan_headline and rest and NEWS_LEAD.match(next_body.text) and self._last_paragraph_ended():
+            # a headless body: the orphan headline printed elsewhere on the page claims it
+            for line in rest:
+                self.add_caption(Caption(text=line.text, raw=line.text), to_next=True)
+            self.start(next_body.number, self.orphan_headline)
+            self.orphan_headline = []
+            return
+        self._inside_article(rest)
+
+    def _last_paragraph_ended(self) -> bool:
+        blocks = self.current.blocks if self.current else []
+        return not blocks or is_sentence_end(blocks[-1][1])
+
+    def _take_paragraph_head(self, run: list[Line]) -> list[Line]:
+        """`台,肩负重任…` cannot start a paragraph: its head is the short line above the captions."""
+        for line in run:
+            if len(line.text) >= 8 and " " not in line.text and not line.level and not caption_of(line.text):
+                self.add_body(line)
+                return [other for other in run if other is not line]
+        return run
+
+    def _take_chrome(self, run: list[Line]) -> list[Line]:
+        kept = []
+        for line in run:
+            kind = is_chrome(line.text)
+            if kind is None and not self.drafts and PAPER_NAME.match(line.text) and self.paper is None:
+                self.paper, kind = line.text, "paper"
+            if kind:
+                self.chrome.append(line.text)
+            else:
+                kept.append(line)
+        return kept
+
+    def _headline_tail(self, lines: list[Line]) -> list[Line]:
+        """The headline group at the end of a run: its headline-like tail, after any bare caption."""
+        tail: list[Line] = []
+        for line in reversed(lines):
+            if not is_headline_like(line.text):
+                break
+            tail.insert(0, line)
+            if line.level == 1 or len(tail) == 3:
+                break
+        return tail
+
+    def _new_article(self, headline: list[Line], next_body: Line) -> None:
+        # a district-prefixed line inside a headline group starts its own story;
+        # the lines before it are a headline whose body is printed elsewhere
+        for i, line in enumerate(headline[1:], start=1):
+            if district_prefix(line.text, self.district_names):
+                self.orphan_headline = headline[:i]
+                headline = headline[i:]
+                break
+        self.start(headline[0].number if headline else next_body.number, headline)
+
+    def _runs_as_captions(self, lines: list[Line]) -> None:
+        for line in lines:
+            self.add_caption(Caption(text=line.text, raw=line.text))
+
+    def _inside_article(self, lines: list[Line]) -> None:
+        """Short lines between paragraphs: captions, then maybe one section head."""
+        if not lines:
+            return
+        *captions, last = lines
+        self._runs_as_captions(captions)
+        if last.level or " " in last.text or "　" in last.text:
+            self.current.blocks.append(("h2", last.text, last.number))
+        else:
+            self.add_caption(Caption(text=last.text, raw=last.text))
+
+    def _trailing_run(self, lines: list[Line]) -> None:
+        """Short lines after the last body text: a headline printed after its body, or leftovers."""
+        headless = next((d for d in reversed(self.drafts) if not d.headline and d.type == "新闻"), None)
+        heads = self._headline_tail(lines)
+        self._runs_as_captions(lines[: len(lines) - len(heads)])
+        if heads and headless is not None:
+            headless.headline = heads
+        elif heads:
+            for line in heads:
+                self.unassigned.append((line.number, line.text))
+                self.issues.append(Issue("headline-without-body", self.source, line.number,
+                                         f"headline-like line with no article body: {line.text!r}"))
+
+
+def segment_page(text: str, source: str, district_names: frozenset[str] = frozenset()) -> SegmentedPage:
+    """Split one page dump into its page metadata and articles."""
+    builder = _Builder(source, district_names)
+    run: list[Line] = []
+    for line in read_lines(text):
+        body_like = not is_headline_like(line.text) and not line.level
+        if body_like:
+            builder.handle_run(run, line)
+            run = []
+            builder.add_body(line)
+        else:
+            run.append(line)
+    builder.handle_run(run, None)
+    if builder.orphan_headline:
+        for line in builder.orphan_headline:
+            builder.unassigned.append((line.number, line.text))
+            builder.issues.append(Issue("headline-without-body", source, line.number,
+                                        f"headline with no body found on the page: {line.text!r}"))
+    for caption in builder.pending_captions:
+        builder.unassigned.append((0, caption.raw))
+    page = Page(source=source, paper=builder.paper, chrome=tuple(builder.chrome), **page_facts(builder.chrome))
+    articles, issues = [], list(builder.issues)
+    for ordinal, draft in enumerate(builder.drafts, start=1):
+        article, found = _finish(draft, ordinal, page)
+        articles.append(article)
+        issues.extend(found)
+    return SegmentedPage(page, tuple(articles), tuple(issues), tuple(builder.unassigned))
+
+
+def page_facts(chrome: list[str]) -> dict:
+    facts: dict = {}
+    for line in chrome:
+        if m := re.search(r"总第\s*(\d+)\s*期", line):
+            facts["issue_number"] = m.group(1)
+        if CHROME_PATTERNS["page_label"].match(line):
+            facts["page_label"] = line
+        if CHROME_PATTERNS["editors"].match(line):
+            facts["editors"] = tuple(re.findall(r"[:：]\s*([^\s:：]+)", line))
+    return facts
+
+
+def rejoin_paragraphs(blocks: list[tuple[str, str, int]]) -> tuple[list[tuple[str, str, int]], list[tuple[int, str]]]:
+    """Join paragraphs split by column breaks; return the blocks and the suspected gaps.
+
+    A paragraph that does not end a sentence continues in the next paragraph
+    (with no space: Chinese has none). When the next piece starts like a
+    fragment (`象,提高…`) some text was probably lost at the break.
+    """
+    out: list[tuple[str, str, int]] = []
+    gaps: list[tuple[int, str]] = []
+    for kind, text, line in blocks:
+        if kind == "p" and out and out[-1][0] == "p" and not is_sentence_end(out[-1][1]):
+            previous = out[-1]
+            if is_suspected_gap(previous[1], text):
+                gaps.append((line, f"…{previous[1][-8:]}|{text[:8]}…"))
+            out[-1] = ("p", previous[1] + text, previous[2])
+        elif kind == "p" and out and out[-1][0] == "h2" and len(out) >= 2 and out[-2][0] == "p" \
+                and not is_sentence_end(out[-2][1]):
+            # a section head printed inside a broken paragraph is really a caption-like
+            # interruption only when marked; keep it, the paragraph stays split
+            out.append((kind, text, line))
+        else:
+            out.append((kind, text, line))
+    return out, gaps
+
+
+def _finish(draft: _Draft, ordinal: int, page: Page) -> tuple[Article, list[Issue]]:
+    issues: list[Issue] = []
+    blocks, gaps = rejoin_paragraphs(draft.blocks)
+    authors = list(draft.authors)
+    byline = list(draft.byline)
+    if blocks and blocks[-1][0] == "p":
+        signed = SIGNATURE.match(blocks[-1][1])
+        names = byline_names(signed.group("names")) if signed else None
+        if signed and names:
+            blocks[-1] = ("p", signed.group("text"), blocks[-1][2])
+            authors.extend(names)
+            byline.append(signed.group("names"))
+    if draft.label:
+        byline.append(draft.label)
+    title, subtitle = _split_headline(draft.headline) if draft.headline else (_derived_title(draft, blocks), None)
+    continued = bool(blocks) and blocks[-1][0] == "p" and not is_sentence_end(blocks[-1][1])
+    for line, snippet in gaps:
+        issues.append(Issue("suspected-gap", page.source, line, f"text probably lost at a column break: {snippet}"))
+    if continued:
+        issues.append(Issue("continued", page.source, blocks[-1][2],
+                            f"article ends mid-sentence (continued elsewhere?): …{blocks[-1][1][-12:]}"))
+    if not draft.headline:
+        issues.append(Issue("no-headline", page.source, draft.line, f"no headline printed; title made from the text: {title}"))
+    body = "\n\n".join(("## " + text) if kind == "h2" else text for kind, text, _ in blocks)
+    article = Article(
+        source=page.source, line=draft.line, ordinal=ordinal, title=title, subtitle=subtitle,
+        body=body, authors=tuple(dict.fromkeys(authors)), captions=tuple(draft.captions),
+        type=draft.type, continued=continued, gaps=tuple(s for _, s in gaps),
+        paper=page.paper, page=page.page_label, bylines=tuple(byline),
+        headline_lines=tuple(line.number for line in draft.headline),
+    )
+    return article, issues
+
+
+def _derived_title(draft: _Draft, blocks) -> str:
+    first = next((text for kind, text, _ in blocks if kind == "p"), "")
+    sentence = re.split(r"[。！？!?]", first, maxsplit=1)[0]
+    sentence = sentence[:30] + ("…" if len(sentence) > 30 else "")
+    return f"{draft.label}：{sentence}" if draft.label else sentence or "（无标题）"
+
+
+# --- nothing lost --------------------------------------------------------------
+
+
+def _chars(text: str) -> Counter:
+    return Counter(ch for ch in text if not ch.isspace() and ch != "#")
+
+
+def conservation(text: str, result: SegmentedPage) -> Counter:
+    """Characters of the input not found in any output field (empty when nothing is lost)."""
+    accounted = Counter()
+    for line in result.page.chrome:
+        accounted += _chars(line)
+    for _, line in result.unassigned:
+        accounted += _chars(line)
+    for article in result.articles:
+        fields = [article.subtitle or "", article.body, *article.bylines, *(c.raw for c in article.captions)]
+        if article.headline_lines:
+            fields.append(article.title)
+        for value in fields:
+            accounted += _chars(value)
+    return _chars(text) - accounted
