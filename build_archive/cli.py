@@ -1,0 +1,115 @@
+"""The command line: a thin layer over the pipeline."""
+from __future__ import annotations
+
+import argparse
+import calendar
+import functools
+import http.server
+import json
+import sys
+import time
+from contextlib import contextmanager
+from pathlib import Path
+
+from . import corpus, dates, pipeline, site
+
+PROJECT = site.PROJECT
+
+
+def build(corpus_dir: Path, site_dir: Path, docs_dir: Path, strict: bool = False) -> int:
+    report = pipeline.Report()
+    started = time.perf_counter()
+    pages, issues = corpus.read_corpus(corpus_dir)
+    report.issues += issues
+    report.time("read", started)
+    articles = pipeline.extract(pages, report)
+
+    @contextmanager
+    def timings(stage):
+        began = time.perf_counter()
+        yield
+        report.time(stage, began)
+
+    with timings("docs"):
+        written, deleted = site.write_docs(docs_dir, pipeline.docs_files(articles))
+    epoch = source_date_epoch(articles)
+    try:
+        stats = site.build_site(docs_dir, site_dir, epoch, timings)
+    except site.BuildError as error:
+        print(report.text(), file=sys.stderr)
+        print(f"build failed; the previous site in {site_dir} is untouched:\n{error}", file=sys.stderr)
+        return 1
+    print(report.text())
+    print(f"docs: {written} files written, {deleted} stale files removed ({docs_dir})")
+    print(f"site: {site_dir} (search bundle {stats.bundle_bytes / 1e6:.2f} MB"
+          f" + {stats.twin_bytes / 1e6:.2f} MB for file:// search)")
+    return 1 if strict and report.issues else 0
+
+
+def source_date_epoch(articles) -> int:
+    """The newest article's date as a timestamp: stable for a given corpus."""
+    newest = max((a.date for a in articles if a.date), default="1970")
+    year, month, day = (newest.split("-") + ["01", "01"])[:3]
+    return calendar.timegm((int(year), int(month), int(day), 0, 0, 0))
+
+
+def inspect(paths: list[Path]) -> int:
+    pages, issues = corpus.read_files(paths)
+    report = pipeline.Report(issues=issues)
+    for article in pipeline.extract(pages, report):
+        print(json.dumps({
+            "source": article.source,
+            "title": article.title,
+            "subtitle": article.subtitle,
+            "date": article.date,
+            "date_precision": article.date_precision,
+            "districts": list(article.districts),
+            "themes": list(article.themes),
+            "keywords": list(article.keywords),
+            "authors": list(article.authors),
+            "captions": [c.display() for c in article.captions],
+            "type": article.type,
+            "continued": article.continued,
+            "gaps": list(article.gaps),
+            "line": article.line,
+            "body": article.body,
+        }, ensure_ascii=False))
+    for issue in report.issues:
+        print(issue, file=sys.stderr)
+    return 0
+
+
+def serve(site_dir: Path, port: int) -> int:
+    handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=str(site_dir))
+    with http.server.ThreadingHTTPServer(("127.0.0.1", port), handler) as server:
+        print(f"serving {site_dir} at http://127.0.0.1:{port}/ (Ctrl-C to stop)")
+        try:
+            server.serve_forever()
+        except KeyboardInterrupt:
+            pass
+    return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="build-archive", description="衢州新闻档案: raw page dumps → static site")
+    commands = parser.add_subparsers(dest="command", required=True)
+    b = commands.add_parser("build", help="corpus → docs/ → MkDocs + Pagefind → site/")
+    b.add_argument("--corpus", type=Path, default=PROJECT / "corpus")
+    b.add_argument("--site", type=Path, default=PROJECT / "site")
+    b.add_argument("--docs", type=Path, default=PROJECT / "docs")
+    b.add_argument("--strict", action="store_true", help="exit 1 when the build reports any warning")
+    i = commands.add_parser("inspect", help="print what is extracted, as JSON Lines")
+    i.add_argument("files", type=Path, nargs="+")
+    s = commands.add_parser("serve", help="build if needed, then serve site/ on localhost")
+    s.add_argument("--site", type=Path, default=PROJECT / "site")
+    s.add_argument("--corpus", type=Path, default=PROJECT / "corpus")
+    s.add_argument("--port", type=int, default=8000)
+    args = parser.parse_args(argv)
+    if args.command == "build":
+        return build(args.corpus, args.site, args.docs, args.strict)
+    if args.command == "inspect":
+        return inspect(args.files)
+    if not (args.site / "index.html").exists():
+        if build(args.corpus, args.site, PROJECT / "docs"):
+            return 1
+    return serve(args.site, args.port)

@@ -1,0 +1,55 @@
+"""Character-bigram search tokens: any 2+ character string of an article finds it.
+
+Pagefind segments Chinese one way when indexing (jieba) and another way when
+querying (the browser's Intl.Segmenter), and matches query words only as
+prefixes of indexed words, so a string from the middle of a word finds
+nothing. Lucene and Elasticsearch solve this for Chinese with overlapping
+character bigrams; we do the same on top of Pagefind: each article carries a
+hidden block of its bigrams, each spelled as 8 lowercase letters (so Pagefind
+keeps it as one word), and the search page turns a query into the same
+tokens. Any substring of length n gives n-1 bigrams, all present in the article.
+
+The JavaScript twin of `encode_query` lives in docs/assets/javascripts/search.js;
+tests/test_searchgrams.py checks that both agree.
+"""
+from __future__ import annotations
+
+import unicodedata
+
+MARKER = "qzgrams"  # first word of the hidden block; the search page cuts it off excerpts
+_LETTERS = "abcdefghijklmnopqrstuvwxyz"
+
+
+def normalise(text: str) -> str:
+    """NFKC, lower case, no white space: the form both sides tokenise."""
+    return "".join(ch for ch in unicodedata.normalize("NFKC", text).lower() if not ch.isspace())
+
+
+def encode_char(ch: str) -> str:
+    code = min(ord(ch), 26**4 - 1)
+    letters = []
+    for _ in range(4):
+        code, digit = divmod(code, 26)
+        letters.append(_LETTERS[digit])
+    return "".join(reversed(letters))
+
+
+def bigram_tokens(text: str) -> list[str]:
+    """The sorted, distinct bigram tokens of each line of `text`."""
+    tokens: set[str] = set()
+    for line in text.splitlines():
+        chars = [encode_char(ch) for ch in normalise(line)]
+        tokens.update(a + b for a, b in zip(chars, chars[1:]))
+    return sorted(tokens)
+
+
+def encode_query(query: str) -> str:
+    chars = [encode_char(ch) for ch in normalise(query)]
+    if len(chars) == 1:
+        return chars[0]  # a prefix: every bigram starting with that character
+    return " ".join(a + b for a, b in zip(chars, chars[1:]))
+
+
+def grams_block(text: str) -> str:
+    """The hidden HTML block an article page carries for Pagefind."""
+    return f'<div class="qz-grams" hidden>{MARKER} {" ".join(bigram_tokens(text))}</div>'
