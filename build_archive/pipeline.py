@@ -1,10 +1,14 @@
 """The build, top to bottom: read → segment → metadata → Markdown → site."""
 from __future__ import annotations
 
+import functools
 import time
+from importlib import resources
 from collections import Counter
 from dataclasses import dataclass, field, replace
 from pathlib import Path
+
+import yaml
 
 from . import dates, gazetteer, indexes, render, themes, words
 from .corpus import PageFile
@@ -48,6 +52,13 @@ def district_names() -> frozenset[str]:
     return frozenset(name for name in gazetteer.gazetteer_words(g) if gazetteer.headline_prefix(name + ":x", g))
 
 
+@functools.lru_cache(maxsize=1)
+def paper_districts() -> dict[str, str]:
+    """Each paper's home district (build_archive/data/papers.yml)."""
+    text = resources.files("build_archive").joinpath("data/papers.yml").read_text("utf-8")
+    return yaml.safe_load(text) or {}
+
+
 def page_date(page_file: PageFile, seg: SegmentedPage, issues: list[Issue]) -> dates.DateGuess | None:
     """Masthead, then sources.yml, then the dates the page's text mentions."""
     from_sources = None
@@ -75,7 +86,8 @@ def extract_page(page_file: PageFile, names: frozenset[str]) -> tuple[list[Artic
             page=page_file.facts.get("page") or article.page,
             date=date.value if date else None,
             date_precision=date.precision if date else None,
-            districts=gazetteer.locate(article.title, article.body, article.subtitle),
+            districts=gazetteer.locate(article.title, article.body, article.subtitle)
+            or tuple(d for d in [paper_districts().get(paper)] if d),
             themes=themes.classify(article.title, article.body, article.subtitle),
         )
         if not article.date:
@@ -92,8 +104,9 @@ def with_keywords_and_slugs(articles: list[Article]) -> list[Article]:
     """Keywords by TF-IDF over the archive itself; a stable path for each article."""
     tokens = [words.tokens(f"{a.title}\n{a.body}") for a in articles]
     idf = themes.build_idf(tokens)
+    places = frozenset(gazetteer.gazetteer_words())  # names make poor keywords: they are districts already
     return [
-        replace(a, keywords=themes.keywords(t, idf), slug="")
+        replace(a, keywords=themes.keywords(t, idf, exclude=places), slug="")
         for a, t in zip(articles, tokens)
     ]
 

@@ -71,6 +71,8 @@ def mkdocs_build(docs_dir: Path, out_dir: Path, source_date_epoch: int) -> None:
             "docs_dir": str(docs_dir.resolve()),
             "site_dir": str(out_dir.resolve()),
             "theme": {"name": "material", "custom_dir": str(PROJECT / "overrides")},
+            # where the site will be hosted (the Pages workflow sets it): 404.html needs it
+            **({"site_url": os.environ["SITE_URL"]} if os.environ.get("SITE_URL") else {}),
         }, allow_unicode=True), "utf-8")
         # SOURCE_DATE_EPOCH: no build time in the output, so builds are byte-identical
         env = {**os.environ, "SOURCE_DATE_EPOCH": str(source_date_epoch)}
