@@ -12,17 +12,29 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from . import corpus, dates, pipeline, site
+from .models import Issue
 
 PROJECT = site.PROJECT
 
 
 def build(corpus_dir: Path, site_dir: Path, docs_dir: Path, strict: bool = False) -> int:
+    """Exit code 0 on success; 1 when nothing could be built (the previous site
+    stays as it was) or, with `strict`, when the report has any warning."""
+    if not corpus_dir.is_dir():
+        print(f"error: corpus folder not found: {corpus_dir}", file=sys.stderr)
+        return 1
     report = pipeline.Report()
     started = time.perf_counter()
     pages, issues = corpus.read_corpus(corpus_dir)
     report.issues += issues
     report.time("read", started)
+    if not pages:
+        print(report.text(), file=sys.stderr)
+        print(f"error: no readable page dump (*.txt) in {corpus_dir}; the previous site in {site_dir} is untouched",
+              file=sys.stderr)
+        return 1
     articles = pipeline.extract(pages, report)
+    report.issues += pages_without_articles(pages, articles, report.issues)
 
     @contextmanager
     def timings(stage):
@@ -37,13 +49,23 @@ def build(corpus_dir: Path, site_dir: Path, docs_dir: Path, strict: bool = False
         stats = site.build_site(docs_dir, site_dir, epoch, timings)
     except site.BuildError as error:
         print(report.text(), file=sys.stderr)
-        print(f"build failed; the previous site in {site_dir} is untouched:\n{error}", file=sys.stderr)
+        print(f"error: build failed; the previous site in {site_dir} is untouched:\n{error}", file=sys.stderr)
         return 1
     print(report.text())
     print(f"docs: {written} files written, {deleted} stale files removed ({docs_dir})")
     print(f"site: {site_dir} (search bundle {stats.bundle_bytes / 1e6:.2f} MB"
           f" + {stats.twin_bytes / 1e6:.2f} MB for file:// search)")
-    return 1 if strict and report.issues else 0
+    if strict and report.issues:
+        print(f"strict: {len(report.issues)} warning(s), exit 1 (the site was built)", file=sys.stderr)
+        return 1
+    return 0
+
+
+def pages_without_articles(pages, articles, issues) -> list[Issue]:
+    """A page that gave no article (a duplicate page's articles were built from its twin)."""
+    built = {a.source for a in articles} | {i.source for i in issues if i.kind == "duplicate"}
+    return [Issue("no-articles", p.source, 0, "no article found on this page; nothing from it is built")
+            for p in pages if p.source not in built]
 
 
 def source_date_epoch(articles) -> int:

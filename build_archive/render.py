@@ -19,30 +19,59 @@ DISTRICT_SLUGS = {
     "江山市": "jiangshan", "常山县": "changshan", "开化县": "kaihua",
 }
 
-_INLINE_SPECIALS = re.compile(r"([\\`*_\[\]<>|~{}$!])")
-_BLOCK_START = re.compile(r"^(\s*)([#>+=\-]|\d+[.)])")
+# Python-Markdown reads these anywhere in a line: backslash-escape them.
+_INLINE_SPECIALS = re.compile(r"([\\`*_\[\]{}()#!|])")
+# ... and these only at the start of a line: headings, quotes, lists, setext underlines, rules.
+_LINE_START = re.compile(r"^(?:([+\-])|(=)|(\d+)([.)]))", re.MULTILINE)
+_INDENT = re.compile(r"^[ \t]+", re.MULTILINE)  # four spaces would start a code block
+# HTML, entities and autolinks all start with one of these: write them as entities.
+_HTML_SPECIALS = {"&": "&amp;", "<": "&lt;", ">": "&gt;"}
+_DATE = re.compile(r"\d{4}(-\d{2}){0,2}")
 
 
 def escape_markdown(text: str) -> str:
-    """Text shown literally by Python-Markdown: specials backslash-escaped, `&` as an entity."""
-    text = text.replace("&", "&amp;")
+    """Text shown literally by Python-Markdown (with attr_list, tables and toc).
+
+    Nothing in it is read as Markdown or HTML: `<`, `>` and `&` become entities,
+    inline specials are backslash-escaped, and a line cannot start a heading,
+    list, quote, code block or setext underline (leading white space, which
+    HTML would not show anyway, is dropped).
+    """
+    text = _INDENT.sub("", text)
+    text = re.sub(r"[&<>]", lambda m: _HTML_SPECIALS[m.group()], text)
     text = _INLINE_SPECIALS.sub(r"\\\1", text)
-    return _BLOCK_START.sub(lambda m: m.group(1) + "".join("\\" + c if not c.isdigit() else c for c in m.group(2)), text)
+
+    def line_start(m: re.Match) -> str:
+        sign, equals, number, dot = m.groups()
+        if sign:
+            return "\\" + sign
+        if equals:
+            return "&#61;"  # `=` has no backslash escape in Python-Markdown
+        return f"{number}\\{dot}"
+
+    return _LINE_START.sub(line_start, text)
 
 
 def article_id(article: Article) -> str:
-    """Short id that survives a rebuild: the source file and the article's first words."""
-    first_words = re.sub(r"\s+", "", article.body)[:24] or article.title
-    key = f"{article.source.rsplit('/', 1)[-1]}|{first_words}"
+    """Short id from the article's own text (title and body, white space ignored).
+
+    The same article exported twice, under any file name, gets the same id,
+    so the pipeline builds it once; different articles get different ids.
+    """
+    key = re.sub(r"\s+", "", f"{article.title}\n{article.body}")
     return hashlib.sha1(key.encode("utf-8")).hexdigest()[:8]
 
 
 def article_slug(article: Article) -> str:
-    """`articles/2022/2022-07-19-qujiang-3f3caa64`: date + district + stable id."""
-    date = article.date or "undated"
-    year = date[:4] if article.date else "undated"
+    """`articles/2022/2022-07-19-qujiang-3f3caa64`: date + district + stable id.
+
+    Only our own characters reach the path (digits, ASCII district names, hex),
+    so no input can write outside docs/articles/.
+    """
+    date = article.date if article.date and _DATE.fullmatch(article.date) else None
+    year = date[:4] if date else "undated"
     district = DISTRICT_SLUGS.get(article.districts[0], "other") if article.districts else "other"
-    return f"articles/{year}/{date}-{district}-{article_id(article)}"
+    return f"articles/{year}/{date or 'undated'}-{district}-{article_id(article)}"
 
 
 def front_matter(article: Article) -> dict:

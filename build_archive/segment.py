@@ -34,7 +34,8 @@ HEADING_MARK = re.compile(r"^(#{1,6})\s*(.*)$")
 # Page chrome: lines that describe the page, never article text.
 CHROME_PATTERNS = {
     "date": re.compile(r"\d{4}\s*[年/.-]\s*\d{1,2}\s*[月/.-]\s*\d{1,2}\s*日?.{0,20}(星期|周)[一二三四五六日天]"),
-    "publisher": re.compile(r"(主办|承办|出版)\s*$|主办\s+\S+承办"),
+    # `…区委主办 …集团承办`: an organisation, not a headline saying who hosts (`…由衢江区承办`)
+    "publisher": re.compile(r"^(?!.*由)\S*(委|委员会|政府|集团|报社|社|传媒|中心)(主管|主办|出版){1,2}(\s+\S+承办)?$"),
     "issue": re.compile(r"总第\s*\d+\s*期|今日\s*\d+\s*版|^[A-Z][A-Z ]{6,}"),
     "editors": re.compile(r"^(责任编辑|责编|编辑|版式|美编|校对|组版|版面设计)\s*[:：]"),
     "page_label": re.compile(r"^(第\s*)?\d+\s*([—–\-~～]\s*\d+\s*)?版$|^[A-Z]?\d+\s*版$"),
@@ -49,7 +50,7 @@ COMMENT_LABEL = re.compile(r"^(评论|短评|时评|社论|编者按|本报评�
 NEWS_LEAD = re.compile(r"^(本报讯|本报记者|新华社|近日|日前|昨日|今年以来|记者从|\d{1,2}月\d{1,2}日[,，])")
 BYLINE_LEAD = re.compile(r"^(?P<lead>本报讯\s*[（(](?P<names>[^）)]{1,40})[）)])\s*")
 BYLINE_ROLE = re.compile(r"^(本报记者|记者|通讯员|见习记者|实习生|特约记者|文/图|文|图|摄影|摄|编辑)[:：]?$")
-ORG_BYLINE = re.compile(r"^[\u4e00-\u9fff]{2,10}(站|融媒体中心|新闻中心|工作室|通讯组|报道组)$")
+ORG_BYLINE = re.compile(r"^[\u4e00-\u9fff]{4,10}(站|融媒体中心|新闻中心|工作室|通讯组|报道组)$")
 SPEAKER_LINE = re.compile(r"(强调|指出|表示|讲话|主持|参加|出席|调研|要求)$")
 SIGNATURE = re.compile(r"^(?P<text>.*[。！？!?…”])\s+(?P<names>[\u4e00-\u9fff]{2,4}(?:\s+[\u4e00-\u9fff]{2,4}){0,3})$")
 
@@ -61,9 +62,12 @@ def _surnames() -> tuple[frozenset[str], frozenset[str]]:
     return frozenset(w for w in words if len(w) == 1), frozenset(w for w in words if len(w) == 2)
 
 
+PLACE_SUFFIX = re.compile(r"(省|市|县|区|镇|乡|村|街道|社区|站|港)$")  # `华埠镇`, `余东村` are no names
+
+
 def is_person_name(token: str) -> bool:
     single, double = _surnames()
-    if not re.fullmatch(r"[\u4e00-\u9fff]{2,4}", token):
+    if not re.fullmatch(r"[\u4e00-\u9fff]{2,4}", token) or PLACE_SUFFIX.search(token):
         return False
     return token[:2] in double or (token[0] in single and len(token) <= 3)
 
@@ -96,12 +100,25 @@ def is_chrome(line: str) -> str | None:
 def is_headline_like(text: str) -> bool:
     """Short, not a sentence: a headline, section head, bare caption or byline.
 
-    Lines with clause punctuation, or an opening quote never closed (`“顶风作`),
-    are pieces of paragraphs cut by a column break.
+    Lines with clause punctuation, ending in `：`, `、` or `…`, or with an opening
+    quote never closed (`“顶风作`), are pieces of paragraphs cut by a column break.
     """
-    if len(text) > 40 or CLAUSE_PUNCT.search(text):
+    if len(text) > 40 or CLAUSE_PUNCT.search(text) or text[-1] in "：:、…":
         return False
     return text.count("“") <= text.count("”") and text.count("「") <= text.count("」")
+
+
+def is_headline_over_byline(text: str, next_text: str) -> bool:
+    """`稳字当头，衢州工业开门红` over `郑晨 陈菊梅` or `本报讯（记者 …）`: a headline with a comma.
+
+    Short, at most two commas, not ending like a sentence or a clause, and not
+    the tail of a paragraph cut at a column break (`块,每日跟进`).
+    """
+    if len(text) > 30 or "。" in text or len(CLAUSE_PUNCT.findall(text)) > 2:
+        return False
+    if is_sentence_end(text) or text[-1] in "，,、：:；;" or starts_like_fragment(text):
+        return False
+    return bool(BYLINE_LEAD.match(next_text) or byline_names(next_text))
 
 
 def caption_of(text: str) -> Caption | None:
@@ -171,6 +188,7 @@ class Line:
     text: str  # stripped, `#` marks removed
     level: int = 0  # Markdown heading level, 0 for none
     blank_before: int = 0  # blank lines above it
+    headline: bool = False  # a headline by its context, though it has a comma
 
 
 def read_lines(text: str) -> list[Line]:
@@ -278,7 +296,7 @@ class _Builder:
 
     # A run is the short lines between two stretches of body text.
     def handle_run(self, run: list[Line], next_body: Line | None) -> None:
-        run = self._take_chrome(run)
+        run = self._take_signature(self._take_chrome(run))
         if next_body is not None and starts_like_fragment(next_body.text) and self._last_paragraph_ended():
             run = self._take_paragraph_head(run)
         captions: list[Line] = []
@@ -353,7 +371,7 @@ class _Builder:
         """The headline group at the end of a run: its headline-like tail, after any bare caption."""
         tail: list[Line] = []
         for line in reversed(lines):
-            if not is_headline_like(line.text):
+            if not (line.headline or is_headline_like(line.text)):
                 break
             tail.insert(0, line)
             if line.level == 1 or len(tail) == 3:
@@ -375,15 +393,32 @@ class _Builder:
             self.add_caption(Caption(text=line.text, raw=line.text))
 
     def _inside_article(self, lines: list[Line]) -> None:
-        """Short lines between paragraphs: captions, then maybe one section head."""
-        if not lines:
-            return
-        *captions, last = lines
-        self._runs_as_captions(captions)
-        if last.level or " " in last.text or "　" in last.text:
-            self.current.blocks.append(("h2", last.text, last.number))
-        else:
-            self.add_caption(Caption(text=last.text, raw=last.text))
+        """Short lines between paragraphs: captions and at most one section head.
+
+        The head is the last line shaped like one (marked, or with a space or
+        colon: `争先 描绘…`), or a lone unmarked line (`起跑加速度`) between two
+        finished paragraphs; the other lines are captions, even one printed under it.
+        """
+        heads = [line for line in lines if line.level or re.search(r"[ 　:：]", line.text)]
+        if not heads and len(lines) == 1 and lines[0].blank_before < 3 and self._last_paragraph_ended():
+            heads = lines  # a lone line between finished paragraphs; photos leave a blank box above their caption
+        for line in lines:
+            if heads and line is heads[-1]:
+                self.current.blocks.append(("h2", line.text, line.number))
+            else:
+                self.add_caption(Caption(text=line.text, raw=line.text))
+
+    def _take_signature(self, run: list[Line]) -> list[Line]:
+        """A commentary signed on a line of its own (`柏雷`) after its last sentence."""
+        draft = self.current
+        if run and draft and draft.type == "评论" and draft.blocks and not draft.authors \
+                and self._last_paragraph_ended():
+            names = byline_names(run[0].text)
+            if names and len(names) <= 2:
+                draft.byline.append(run[0].text)
+                draft.authors.extend(names)
+                return run[1:]
+        return run
 
     def _trailing_run(self, lines: list[Line]) -> None:
         """Short lines after the last body text: a headline printed after its body, or leftovers."""
@@ -403,8 +438,11 @@ def segment_page(text: str, source: str, district_names: frozenset[str] = frozen
     """Split one page dump into its page metadata and articles."""
     builder = _Builder(source, district_names)
     run: list[Line] = []
-    for line in read_lines(text):
-        body_like = not is_headline_like(line.text) and not line.level
+    lines = read_lines(text)
+    for i, line in enumerate(lines):
+        if i + 1 < len(lines) and is_headline_over_byline(line.text, lines[i + 1].text):
+            line = replace(line, headline=True)
+        body_like = not line.headline and not is_headline_like(line.text) and not line.level
         if body_like:
             builder.handle_run(run, line)
             run = []

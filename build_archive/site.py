@@ -10,7 +10,7 @@ from pathlib import Path
 
 import yaml
 
-from . import offline
+from . import offline, stable_bundle
 
 PROJECT = Path(__file__).resolve().parent.parent
 CONFIG = PROJECT / "mkdocs.yml"
@@ -85,8 +85,14 @@ def pagefind(site_dir: Path) -> str:
 
 
 def build_site(docs_dir: Path, site_dir: Path, source_date_epoch: int, timings) -> offline.OfflineStats:
-    """Build into a temporary folder next to `site_dir`; swap it in only on success."""
+    """Build into a temporary folder next to `site_dir`; swap it in only on success.
+
+    Whatever fails (MkDocs, Pagefind, the offline bundle, an interrupt), the
+    previous site is left as it was and the temporary folder is removed.
+    """
     site_dir = site_dir.resolve()
+    if site_dir.is_dir() and any(site_dir.iterdir()) and not (site_dir / "pagefind").is_dir():
+        raise BuildError(f"refusing to replace {site_dir}: it is not empty and is not a built site (no pagefind/)")
     site_dir.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=f".{site_dir.name}-building-", dir=site_dir.parent))
     try:
@@ -94,16 +100,30 @@ def build_site(docs_dir: Path, site_dir: Path, source_date_epoch: int, timings) 
             mkdocs_build(docs_dir, staging, source_date_epoch)
         with timings("pagefind"):
             pagefind(staging)
+            stable_bundle.canonicalise_bundle(staging)  # Pagefind's filter order is random
         with timings("offline"):
-            stats = offline.write_offline_bundle(staging)
-        old = site_dir.with_name(f".{site_dir.name}-old")
-        if old.exists():
-            shutil.rmtree(old)
-        if site_dir.exists():
-            site_dir.rename(old)
-        staging.rename(site_dir)
-        shutil.rmtree(old, ignore_errors=True)
+            try:
+                stats = offline.write_offline_bundle(staging)
+            except offline.OfflineBundleError as error:
+                raise BuildError(f"offline search bundle: {error}") from error
+        swap_in(staging, site_dir)
         return stats
     finally:
         if staging.exists():
             shutil.rmtree(staging, ignore_errors=True)
+
+
+def swap_in(new: Path, site_dir: Path) -> None:
+    """Replace `site_dir` by `new` with two renames (same folder, so each is atomic)."""
+    old = site_dir.with_name(f".{site_dir.name}-old")
+    if old.exists():
+        shutil.rmtree(old)
+    if site_dir.exists():
+        site_dir.rename(old)
+    try:
+        new.rename(site_dir)
+    except OSError as error:
+        if old.exists():
+            old.rename(site_dir)  # put the previous site back
+        raise BuildError(f"could not move the new site into {site_dir}: {error}") from error
+    shutil.rmtree(old, ignore_errors=True)

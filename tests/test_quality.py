@@ -2,11 +2,15 @@
 
 tests/data/gold.yml says, for each sample page, what a careful reader cuts
 out of it. Each field is scored on its own and must stay at or above its
-pinned minimum. `pytest -s tests/test_quality.py` prints the table.
+pinned minimum, for the pages as printed and for the same pages with their
+Markdown-ish `#` marks stripped (a plain dump must cut the same way).
+`pytest -s tests/test_quality.py` prints the table.
 """
 from __future__ import annotations
 
+import re
 from collections import defaultdict
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -38,14 +42,26 @@ MINIMUMS = {
 }
 
 
+FLAVOURS = {
+    "printed": lambda text: text,
+    "plain": lambda text: re.sub(r"(?m)^#+[ \t]*", "", text),  # no `#`/`##` marks
+}
+
+
 @pytest.fixture(scope="module")
-def segmented():
+def segmented_all():
     names = district_names()
     out = {}
-    for source in GOLD:
-        text = (CORPUS / source).read_text("utf-8")
-        out[source] = (text, segment_page(text, source, names))
+    for flavour, make in FLAVOURS.items():
+        for source in GOLD:
+            text = make((CORPUS / source).read_text("utf-8"))
+            out[flavour, source] = (text, segment_page(text, source, names))
     return out
+
+
+@pytest.fixture(scope="module")
+def segmented(segmented_all):
+    return {source: result for (flavour, source), result in segmented_all.items() if flavour == "printed"}
 
 
 def paragraphs(body: str) -> list[str]:
@@ -118,27 +134,36 @@ def score_page(gold: dict, seg, source: str) -> dict[str, list[int]]:
 
 
 @pytest.fixture(scope="module")
-def scores(segmented):
-    total: dict[str, list[int]] = defaultdict(lambda: [0, 0])
-    for source, gold in GOLD.items():
-        for field, (ok, n) in score_page(gold, segmented[source][1], source).items():
-            total[field][0] += ok
-            total[field][1] += n
-    return {field: (ok, n, ok / n if n else 1.0) for field, (ok, n) in total.items()}
+def scores(segmented_all):
+    """flavour -> field -> (correct, total, accuracy)."""
+    out = {}
+    for flavour in FLAVOURS:
+        total: dict[str, list[int]] = defaultdict(lambda: [0, 0])
+        for source, gold in GOLD.items():
+            for field, (ok, n) in score_page(gold, segmented_all[flavour, source][1], source).items():
+                total[field][0] += ok
+                total[field][1] += n
+        out[flavour] = {field: (ok, n, ok / n if n else 1.0) for field, (ok, n) in total.items()}
+    return out
 
 
 def test_quality_gate(scores):
     print("\nsegmentation quality against tests/data/gold.yml")
-    print(f"{'field':<12} {'correct':>8} {'total':>6} {'accuracy':>9} {'minimum':>8}")
+    print(f"{'field':<12} " + " ".join(f"{flavour:>16}" for flavour in FLAVOURS) + f" {'minimum':>8}")
     for field in MINIMUMS:
-        ok, n, accuracy = scores.get(field, (0, 0, 1.0))
-        print(f"{field:<12} {ok:>8} {n:>6} {accuracy:>9.3f} {MINIMUMS[field]:>8.3f}")
-    below = {f: scores[f][2] for f in MINIMUMS if f in scores and scores[f][2] < MINIMUMS[f]}
+        cells = []
+        for flavour in FLAVOURS:
+            ok, n, accuracy = scores[flavour].get(field, (0, 0, 0.0))
+            cells.append(f"{f'{ok}/{n}':>8} {accuracy:>7.3f}")
+        print(f"{field:<12} " + " ".join(cells) + f" {MINIMUMS[field]:>8.3f}")
+    below = {(flavour, field): s[field][2] for flavour, s in scores.items()
+             for field in MINIMUMS if s[field][2] < MINIMUMS[field]}
     assert not below, f"segmentation quality below the pinned minimum: {below}"
 
 
 def test_every_field_is_scored(scores):
-    assert set(scores) == set(MINIMUMS)
+    for flavour in FLAVOURS:
+        assert set(scores[flavour]) == set(MINIMUMS)
 
 
 @pytest.mark.parametrize("source", sorted(GOLD))
@@ -146,9 +171,10 @@ def test_article_count(segmented, source):
     assert len(segmented[source][1].articles) == len(GOLD[source]["articles"])
 
 
+@pytest.mark.parametrize("flavour", FLAVOURS)
 @pytest.mark.parametrize("source", sorted(GOLD))
-def test_nothing_lost(segmented, source):
-    text, seg = segmented[source]
+def test_nothing_lost(segmented_all, flavour, source):
+    text, seg = segmented_all[flavour, source]
     assert conservation(text, seg) == {}
 
 
@@ -173,7 +199,6 @@ def test_scoring_catches_a_wrong_cut(segmented):
     """The gate can fail: a segmentation missing an article or a title scores below 1."""
     source = "004_3f3caa643c8b9b4a.txt"
     seg = segmented[source][1]
-    from dataclasses import replace
     broken = replace(seg, articles=seg.articles[:-1] + (replace(seg.articles[-1], title="x"),))
     s = score_page(GOLD[source], broken, source)
     assert s["titles"][0] < s["titles"][1]
