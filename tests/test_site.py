@@ -201,18 +201,52 @@ def test_header_search_form_on_every_page_opens_the_search_page(served, page):
 # --- from disk, no server ------------------------------------------------------
 
 
-def test_search_works_from_file_url(built, browser, tmp_path):
-    stick = tmp_path / "媒体 存档" / "衢州"
-    shutil.copytree(built / "site", stick)
-    context = browser.new_context()
-    page = context.new_page()
-    requests = []
-    page.on("request", lambda r: requests.append(r.url))
-    page.goto((stick / "search.html").as_uri() + "?q=" + quote("招商引资"))
+@pytest.fixture(scope="module")
+def stick(built, tmp_path_factory):
+    """The site copied to a USB-stick-like path with spaces and Chinese characters."""
+    path = tmp_path_factory.mktemp("usb") / "媒体 存档" / "衢州"
+    shutil.copytree(built / "site", path)
+    return path
+
+
+def test_usb_edition_browses_from_disk(stick, page):
+    """Home → an index page → an article → back, all from file://, no server."""
+    page.goto((stick / "index.html").as_uri())
+    page.locator("a.md-tabs__link", has_text="区县").click()
+    page.wait_for_load_state()
+    assert page.url.endswith("districts/index.html")
+    page.locator("article a", has_text="衢江区").first.click()
+    page.wait_for_load_state()
+    assert "districts/" in page.url and page.locator("h1").inner_text() == "衢江区"
+    link = page.locator("article li a").first
+    title = link.inner_text()
+    link.click()
+    page.wait_for_load_state()
+    assert page.locator("h1").first.inner_text() == title
+    assert page.locator(".qz-chip--district").count() >= 1
+    page.go_back()
+    assert "districts/" in page.url
+    # every stylesheet and script loaded: the page is styled
+    assert page.evaluate("getComputedStyle(document.querySelector('.md-header')).position") in ("sticky", "fixed")
+    assert all(url.startswith("file://") for url in page.requests), [u for u in page.requests if not u.startswith("file://")]
+    assert not page.errors
+
+
+@pytest.mark.parametrize("query", QUERIES)
+def test_usb_edition_searches_from_disk(stick, built, page, query):
+    page.goto((stick / "search.html").as_uri() + "?q=" + quote(query))
     titles = result_titles(page)
-    assert set(titles) == containing(articles(built), "招商引资")
+    assert set(titles) == containing(articles(built), query)
+    assert page.locator(".qz-result__excerpt mark").first.inner_text() == query
+    # a district filter narrows the results, as over http
+    district = page.locator(".qz-filter[data-filter='区县'] input").first
+    expected = {a["title"] for a in articles(built) if district.get_attribute("value") in a["districts"]} & set(titles)
+    district.check()
+    if len(expected) < len(titles):
+        page.locator(f".qz-result:nth-child({len(titles)})").wait_for(state="detached")
+    assert set(page.locator(".qz-result__title").all_inner_texts()) == expected
     page.locator(".qz-result__title").first.click()
     page.wait_for_load_state()
-    assert page.locator("h1").first.inner_text() == titles[0]
-    assert all(url.startswith("file://") for url in requests), [u for u in requests if not u.startswith("file://")]
-    context.close()
+    assert page.locator("h1").first.inner_text() in expected
+    assert all(url.startswith("file://") for url in page.requests), [u for u in page.requests if not u.startswith("file://")]
+    assert not page.errors
