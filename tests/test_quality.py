@@ -5,6 +5,10 @@ out of it. Each field is scored on its own and must stay at or above its
 pinned minimum, for the pages as printed and for the same pages with their
 Markdown-ish `#` marks stripped (a plain dump must cut the same way).
 `pytest -s tests/test_quality.py` prints the table.
+
+The same gold file also gives each article's metadata (date, districts, themes),
+scored on the real pipeline's output (corpus → segment → metadata), articles
+matched to gold by title; `-s` prints that table and every disagreement too.
 """
 from __future__ import annotations
 
@@ -16,7 +20,11 @@ from pathlib import Path
 import pytest
 import yaml
 
+from build_archive import pipeline
+from build_archive.corpus import read_corpus
+from build_archive.gazetteer import default_gazetteer
 from build_archive.pipeline import district_names
+from build_archive.themes import load_taxonomy
 from build_archive.segment import conservation, is_chrome, segment_page
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -39,6 +47,16 @@ MINIMUMS = {
     "gaps": 1.0,
     "unassigned": 1.0,
     "page facts": 1.0,
+}
+
+# The metadata stages, scored over every gold article on the pipeline's output.
+# Pinned at what the pipeline reaches today. Raising a minimum is fine;
+# lowering one needs a reason in the commit message.
+METADATA_MINIMUMS = {
+    "date": 1.0,           # value and precision exact
+    "main district": 1.0,  # districts[0] is the gold's first district
+    "districts": 1.0,      # the set of districts is the gold's
+    "main theme": 0.954,   # themes[0] is one of the gold's themes_any (21/22 today)
 }
 
 
@@ -159,6 +177,93 @@ def test_quality_gate(scores):
     below = {(flavour, field): s[field][2] for flavour, s in scores.items()
              for field in MINIMUMS if s[field][2] < MINIMUMS[field]}
     assert not below, f"segmentation quality below the pinned minimum: {below}"
+
+
+@pytest.fixture(scope="module")
+def extracted():
+    """The sample corpus through the real pipeline: articles with date, districts, themes."""
+    pages, _ = read_corpus(CORPUS)
+    return pipeline.extract(pages, pipeline.Report())
+
+
+def gold_articles() -> list[tuple[str, dict]]:
+    return [(source, gold) for source, page in GOLD.items() for gold in page["articles"]]
+
+
+def metadata_checks(gold: dict, article) -> dict[str, tuple[bool, object, object]]:
+    """field -> (correct, found, expected) for one gold article (article None: not found)."""
+    date = (article.date, article.date_precision) if article else None
+    districts = list(article.districts) if article else []
+    themes = list(article.themes) if article else []
+    return {
+        "date": (date == (gold["date"], gold["date_precision"]), date,
+                 (gold["date"], gold["date_precision"])),
+        "main district": (districts[:1] == gold["districts"][:1], districts[:1], gold["districts"][:1]),
+        "districts": (set(districts) == set(gold["districts"]), districts, gold["districts"]),
+        "main theme": (themes[:1] != [] and themes[0] in gold["themes_any"], themes,
+                       f"first in {gold['themes_any']}"),
+    }
+
+
+def score_metadata(articles) -> tuple[dict[str, tuple[int, int, float]], list[str]]:
+    """field -> (correct, total, accuracy) over all gold articles, and the disagreements."""
+    by_title = {(Path(a.source).name, a.title): a for a in articles}
+    total: dict[str, list[int]] = defaultdict(lambda: [0, 0])
+    wrong = []
+    for source, gold in gold_articles():
+        article = by_title.get((source, gold["title"]))
+        for field, (ok, found, expected) in metadata_checks(gold, article).items():
+            total[field][0] += ok
+            total[field][1] += 1
+            if not ok:
+                wrong.append(f"{source[:3]} {gold['title']}: {field} {found} (gold {expected})"
+                             + ("" if article else " [article not found by title]"))
+    scores = {field: (ok, n, ok / n if n else 1.0) for field, (ok, n) in total.items()}
+    return scores, wrong
+
+
+def test_metadata_gate(extracted):
+    scores, wrong = score_metadata(extracted)
+    print("\nmetadata quality against tests/data/gold.yml (pipeline output)")
+    print(f"{'field':<14} {'score':>8} {'accuracy':>8} {'minimum':>8}")
+    for field, minimum in METADATA_MINIMUMS.items():
+        ok, n, accuracy = scores.get(field, (0, 0, 0.0))
+        print(f"{field:<14} {f'{ok}/{n}':>8} {accuracy:>8.3f} {minimum:>8.3f}")
+    for line in wrong:
+        print(f"  disagrees: {line}")
+    assert set(scores) == set(METADATA_MINIMUMS)
+    below = {field: scores[field][2] for field in METADATA_MINIMUMS if scores[field][2] < METADATA_MINIMUMS[field]}
+    assert not below, f"metadata quality below the pinned minimum: {below}"
+
+
+def test_gold_metadata_is_well_formed():
+    """Every gold article carries the metadata, in the archive's own vocabulary."""
+    places = default_gazetteer()
+    canonical = {places.city, *places.districts}
+    theme_names = set(load_taxonomy().names)
+    shapes = {"day": r"\d{4}-\d{2}-\d{2}", "month": r"\d{4}-\d{2}", "year": r"\d{4}"}
+    for source, gold in gold_articles():
+        where = (source, gold["title"])
+        assert isinstance(gold["date"], str), where  # quoted: YAML would make 2022-07-19 a date
+        assert re.fullmatch(shapes[gold["date_precision"]], gold["date"]), where
+        assert gold["districts"] and set(gold["districts"]) <= canonical, where
+        assert len(set(gold["districts"])) == len(gold["districts"]), where
+        assert 1 <= len(gold["themes"]) <= 3 and set(gold["themes"]) <= theme_names, where
+        assert set(gold["themes_any"]) <= theme_names and gold["themes"][0] in gold["themes_any"], where
+
+
+def test_metadata_scoring_catches_wrong_metadata(extracted):
+    """The metadata gate can fail: a wrong date, district or theme scores below 1."""
+    articles = list(extracted)
+    last = articles[-1]
+    articles[-1] = replace(last, date="2022-07", date_precision="month",
+                           districts=("柯城区", *last.districts), themes=("教育",))
+    scores, wrong = score_metadata(articles)
+    for field in METADATA_MINIMUMS:
+        assert scores[field][0] < scores[field][1], field
+    assert any(last.title in line for line in wrong)
+    scores, _ = score_metadata(extracted[:-1])  # an article lost: all its fields count as wrong
+    assert all(scores[field][0] < scores[field][1] for field in METADATA_MINIMUMS)
 
 
 def test_every_field_is_scored(scores):
