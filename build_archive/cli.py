@@ -62,7 +62,7 @@ def build(corpus_dir: Path, site_dir: Path, docs_dir: Path, strict: bool = False
 
 
 def pages_without_articles(pages, articles, issues) -> list[Issue]:
-    """A page that gave no article (a duplicate page's articles were built from its twin)."""
+    """Pages that gave no article (a page whose articles were all duplicates is not one: its twin was built)."""
     built = {a.source for a in articles} | {i.source for i in issues if i.kind == "duplicate"}
     return [Issue("no-articles", p.source, 0, "no article found on this page; nothing from it is built")
             for p in pages if p.source not in built]

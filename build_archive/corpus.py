@@ -5,7 +5,8 @@ goes on with the rest:
 
 - `empty`: 0 bytes, or only white space;
 - `too-large`: over MAX_BYTES (a page dump is 5–50 kB; 2 MB is no single page);
-- `binary`: NUL bytes without a UTF-16/UTF-32 byte order mark;
+- `binary`: NUL bytes (over 1 %, or in a file that does not decode) without a
+  UTF-16/UTF-32 byte order mark;
 - `undecodable`: no encoding gives plausible Chinese text;
 - `unreadable`, `outside-corpus`: the OS refused, or a link leads out of the corpus.
 
@@ -31,6 +32,7 @@ SOURCES_FILE = "sources.yml"
 SOURCE_KEYS = {"date", "paper", "page", "title", "note", "url"}
 MAX_BYTES = 2_000_000
 MAX_INVALID_BYTES = 10  # more broken UTF-8 than this, and the file is not UTF-8
+MAX_NUL_SHARE = 0.01  # a few stray NUL bytes in text are control characters
 
 # The 100 commonest Chinese characters (by jieba's dictionary frequencies). In
 # real text a quarter to a third of all Han characters are among them; in text
@@ -139,12 +141,14 @@ def decode(data: bytes, source: str) -> tuple[str | None, list[Issue]]:
     """Bytes of a page dump → text (None when skipped), with what was wrong as Issues."""
     if not data:
         return None, [Issue("empty", source, 0, "the file is empty (0 bytes); skipped")]
-    if b"\x00" in data and not _bom_encoding(data):
-        return None, [Issue("binary", source, 0,
-                            "contains NUL bytes: a binary file, or UTF-16 without a byte order mark; skipped")]
+    # NUL bytes: a binary file (or UTF-16 without a BOM), unless a stray few in text
+    nuls = 0 if _bom_encoding(data) else data.count(b"\x00")
+    binary = Issue("binary", source, 0, f"{nuls} NUL bytes: a binary file, or UTF-16 without a byte order mark; skipped")
+    if nuls > len(data) * MAX_NUL_SHARE:
+        return None, [binary]
     text, issues = _decode_chinese(data, source)
     if text is None:
-        return None, issues
+        return None, [binary] if nuls else issues
     text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\u2028", "\n").replace("\u2029", "\n")
     text, removed, first_line = remove_control_characters(text)
     if removed:
@@ -242,7 +246,11 @@ def _fact(file_name: str, key_node, value_node) -> dict | str | None:
 
 
 def _value(node: yaml.ScalarNode):
-    return yaml.safe_load(yaml.serialize(node))
+    """The scalar as YAML reads it; its text when YAML cannot (`2023-02-30` is no date)."""
+    try:
+        return yaml.SafeLoader("").construct_object(node)
+    except ValueError:
+        return node.value
 
 
 def _mapping_get(node, key: str):

@@ -100,7 +100,10 @@ def build_site(docs_dir: Path, site_dir: Path, source_date_epoch: int, timings) 
             mkdocs_build(docs_dir, staging, source_date_epoch)
         with timings("pagefind"):
             pagefind(staging)
-            stable_bundle.canonicalise_bundle(staging)  # Pagefind's filter order is random
+            try:
+                stable_bundle.canonicalise_bundle(staging)  # Pagefind's filter order is random
+            except (ValueError, TypeError) as error:
+                raise BuildError(f"Pagefind bundle: {error}") from error
         with timings("offline"):
             try:
                 stats = offline.write_offline_bundle(staging)
