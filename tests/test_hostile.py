@@ -281,8 +281,6 @@ def test_xss_payloads_show_as_text_and_never_run(built, server, browser):
     assert all(url.startswith(server) for url in requests), [u for u in requests if not u.startswith(server)]
 
 
-@pytest.mark.xfail(strict=True, reason="template bug: Material's base.html <title> and overrides/partials/"
-                   "header.html print page.meta.title without `| e` (MkDocs' Jinja has autoescape off)")
 def test_hostile_headline_shows_as_text_and_never_runs(built, server, browser):
     page, dialogs, _ = open_page(browser, server + built.article_url("hostile_title.txt"))
     try:
