@@ -148,14 +148,7 @@ def built(tmp_path_factory) -> tuple[Path, OfflineStats]:
     return moved, stats
 
 
-@pytest.fixture(scope="module")
-def browser():
-    if not CHROMIUM.exists():
-        pytest.skip("needs Debian's chromium at /usr/bin/chromium")
-    with playwright_sync.sync_playwright() as p:
-        b = p.chromium.launch(executable_path=str(CHROMIUM), args=LAUNCH_ARGS)
-        yield b
-        b.close()
+# `browser`: the session-wide headless Chromium of tests/conftest.py (one Playwright per process)
 
 
 @pytest.fixture(scope="module")
