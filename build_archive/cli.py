@@ -11,7 +11,7 @@ import time
 from contextlib import contextmanager
 from pathlib import Path
 
-from . import corpus, dates, pipeline, site
+from . import corpus, pipeline, site
 from .models import Issue
 
 PROJECT = site.PROJECT

@@ -493,11 +493,6 @@ def rejoin_paragraphs(blocks: list[tuple[str, str, int]]) -> tuple[list[tuple[st
             if is_suspected_gap(previous[1], text):
                 gaps.append((line, f"…{previous[1][-8:]}|{text[:8]}…"))
             out[-1] = ("p", previous[1] + text, previous[2])
-        elif kind == "p" and out and out[-1][0] == "h2" and len(out) >= 2 and out[-2][0] == "p" \
-                and not is_sentence_end(out[-2][1]):
-            # a section head printed inside a broken paragraph is really a caption-like
-            # interruption only when marked; keep it, the paragraph stays split
-            out.append((kind, text, line))
         else:
             out.append((kind, text, line))
     return out, gaps
