@@ -15,7 +15,7 @@ from . import offline, stable_bundle
 PROJECT = Path(__file__).resolve().parent.parent
 CONFIG = PROJECT / "mkdocs.yml"
 # What the build generates inside docs/; everything else there is hand-written.
-GENERATED = ("articles", "districts", "themes", "dates", "index.md", "search.md")
+GENERATED = ("articles", "districts", "themes", "dates", "authors", "data", "index.md", "search.md")
 
 
 class BuildError(RuntimeError):
@@ -39,7 +39,7 @@ def write_docs(docs_dir: Path, files: dict[str, str]) -> tuple[int, int]:
     deleted = 0
     for root in GENERATED:
         target = docs_dir / root
-        existing = [target] if target.is_file() else sorted(target.rglob("*.md")) if target.is_dir() else []
+        existing = [target] if target.is_file() else sorted(p for p in target.rglob("*") if p.is_file()) if target.is_dir() else []
         for path in existing:
             if path.relative_to(docs_dir).as_posix() not in files:
                 path.unlink()

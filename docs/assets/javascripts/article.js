@@ -1,0 +1,1 @@
+/* Article pages: copy the citation to the clipboard. */
