@@ -7,7 +7,10 @@ build_archive.offline.write_offline_bundle. Nothing is written into it: the
 test page is served from memory (http) or from a temporary folder (file://,
 pointing at the bundle by absolute URL). Each run uses a fresh browser
 context (cold cache). Prints the median and all runs, how many twin files
-the search loaded, and bundle vs twin bytes.
+the search loaded, and bundle vs twin bytes (of the bundle folder only: with
+an index in parts, ArchivePagefind.load joins the parts listed in
+parts.json, whose files lie under <bundle>/parts/). For the real search page,
+search time to first results and bytes, see benchmarks/search_parts.py.
 """
 from __future__ import annotations
 

@@ -11,15 +11,21 @@ import time
 from contextlib import contextmanager
 from pathlib import Path
 
-from . import corpus, pipeline, site
+from . import corpus, corrections, pipeline, site
+from .cache import PageCache, RenderedPages
 from .models import Issue
 
 PROJECT = site.PROJECT
 
 
-def build(corpus_dir: Path, site_dir: Path, docs_dir: Path, strict: bool = False) -> int:
+def build(corpus_dir: Path, site_dir: Path, docs_dir: Path, strict: bool = False,
+          cache_dir: Path | None = None, full: bool = False) -> int:
     """Exit code 0 on success; 1 when nothing could be built (the previous site
-    stays as it was) or, with `strict`, when the report has any warning."""
+    stays as it was) or, with `strict`, when the report has any warning.
+
+    `cache_dir`: reuse per-page extraction results and render only the changed
+    pages with MkDocs (README: incremental builds); `full` redoes everything
+    (and refreshes the cache)."""
     if not corpus_dir.is_dir():
         print(f"error: corpus folder not found: {corpus_dir}", file=sys.stderr)
         return 1
@@ -33,7 +39,12 @@ def build(corpus_dir: Path, site_dir: Path, docs_dir: Path, strict: bool = False
         print(f"error: no readable page dump (*.txt) in {corpus_dir}; the previous site in {site_dir} is untouched",
               file=sys.stderr)
         return 1
-    articles = pipeline.extract(pages, report)
+    entries, issues = corrections.load_corrections(corpus_dir / corrections.FILE_NAME)
+    report.issues += issues
+    page_cache = PageCache(cache_dir, read=not full) if cache_dir else None
+    articles = pipeline.extract(pages, report, cache=page_cache, corrections=entries)
+    if page_cache:
+        page_cache.prune()
     report.issues += pages_without_articles(pages, articles, report.issues)
 
     @contextmanager
@@ -43,16 +54,30 @@ def build(corpus_dir: Path, site_dir: Path, docs_dir: Path, strict: bool = False
         report.time(stage, began)
 
     with timings("docs"):
-        written, deleted = site.write_docs(docs_dir, pipeline.docs_files(articles))
+        rendered = RenderedPages(cache_dir, docs_dir, read=not full) if cache_dir else None
+        files = pipeline.docs_files(articles, unchanged=rendered.unchanged if rendered else None)
+        written, deleted = site.write_docs(docs_dir, files)
+        if rendered:
+            rendered.save({f"{a.slug}.md": a for a in articles})
     epoch = source_date_epoch(articles)
+    notes: list[str] = []
     try:
-        stats = site.build_site(docs_dir, site_dir, epoch, timings)
+        stats = site.build_site(docs_dir, site_dir, epoch, timings, cache_dir, full, notes)
     except site.BuildError as error:
         print(report.text(), file=sys.stderr)
         print(f"error: build failed; the previous site in {site_dir} is untouched:\n{error}", file=sys.stderr)
         return 1
     print(report.text())
     print(f"docs: {written} files written, {deleted} stale files removed ({docs_dir})")
+    if entries:
+        print(f"corrections: {sum(1 for a in articles if a.extra.get('corrected'))} article(s) corrected"
+              f" by {corpus_dir / corrections.FILE_NAME}")
+    if page_cache:
+        print(f"cache: {page_cache.hits} of {len(pages)} pages reused ({cache_dir})"
+              + (f"; {page_cache.write_errors} entries could not be written" if page_cache.write_errors else ""))
+        print(f"docs cache: {rendered.reused} of {len(articles)} article pages already in {docs_dir}")
+    for note in notes:
+        print(note)
     print(f"site: {site_dir} (search bundle {stats.bundle_bytes / 1e6:.2f} MB"
           f" + {stats.twin_bytes / 1e6:.2f} MB for file:// search)")
     if strict and report.issues:
@@ -77,8 +102,9 @@ def source_date_epoch(articles) -> int:
 
 def inspect(paths: list[Path]) -> int:
     pages, issues = corpus.read_files(paths)
-    report = pipeline.Report(issues=issues)
-    for article in pipeline.extract(pages, report):
+    entries, found = corrections.load_for_files({p.path: p.source for p in pages})
+    report = pipeline.Report(issues=issues + found)
+    for article in pipeline.extract(pages, report, corrections=entries):
         print(json.dumps({
             "source": article.source,
             "title": article.title,
@@ -95,6 +121,7 @@ def inspect(paths: list[Path]) -> int:
             "gaps": list(article.gaps),
             "line": article.line,
             "body": article.body,
+            "corrected": article.extra.get("corrected", {}),  # what extraction found, where corrections.yml differs
         }, ensure_ascii=False))
     for issue in report.issues:
         print(issue, file=sys.stderr)
@@ -120,18 +147,26 @@ def main(argv: list[str] | None = None) -> int:
     b.add_argument("--site", type=Path, default=PROJECT / "site")
     b.add_argument("--docs", type=Path, default=PROJECT / "docs")
     b.add_argument("--strict", action="store_true", help="exit 1 when the build reports any warning")
+    b.add_argument("--cache", type=Path, default=PROJECT / ".cache",
+                   help="folder for per-page results and the record of the last build (default .cache/)")
+    b.add_argument("--full", action="store_true", help="ignore the cache and the previous site: rebuild everything")
     i = commands.add_parser("inspect", help="print what is extracted, as JSON Lines")
     i.add_argument("files", type=Path, nargs="+")
     s = commands.add_parser("serve", help="build if needed, then serve site/ on localhost")
     s.add_argument("--site", type=Path, default=PROJECT / "site")
     s.add_argument("--corpus", type=Path, default=PROJECT / "corpus")
     s.add_argument("--port", type=int, default=8000)
+    from . import bench  # benchmarks/RESULTS.md: a synthetic corpus built and searched, figures printed
+
+    bench.add_arguments(commands.add_parser("bench", help="generate N articles, build, time every stage and the search"))
     args = parser.parse_args(argv)
     if args.command == "build":
-        return build(args.corpus, args.site, args.docs, args.strict)
+        return build(args.corpus, args.site, args.docs, args.strict, cache_dir=args.cache, full=args.full)
     if args.command == "inspect":
         return inspect(args.files)
+    if args.command == "bench":
+        return bench.run(args)
     if not (args.site / "index.html").exists():
-        if build(args.corpus, args.site, PROJECT / "docs"):
+        if build(args.corpus, args.site, PROJECT / "docs", cache_dir=PROJECT / ".cache"):
             return 1
     return serve(args.site, args.port)

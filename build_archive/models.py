@@ -37,6 +37,16 @@ class Caption:
 
 
 @dataclass(frozen=True)
+class ArticleLink:
+    """Another article as one article's page shows it: related, previous, next."""
+
+    slug: str
+    title: str
+    date: str | None = None
+    date_precision: str | None = None
+
+
+@dataclass(frozen=True)
 class Page:
     """One page dump: where it came from and what its chrome says."""
 
@@ -75,4 +85,8 @@ class Article:
     themes: tuple[str, ...] = ()
     keywords: tuple[str, ...] = ()
     slug: str = ""  # docs path without ".md", set by the pipeline
+    # set by links.link_articles once every article has its slug
+    related: tuple[ArticleLink, ...] = ()  # at most 5, most related first
+    previous: ArticleLink | None = None  # the one just older (date order of the index pages)
+    next: ArticleLink | None = None  # the one just newer
     extra: dict = field(default_factory=dict, compare=False, hash=False)

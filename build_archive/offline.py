@@ -17,6 +17,11 @@ this step writes *twins* under ``SITE/<bundle>/offline/``:
 The loader injects a twin's ``<script>`` only when Pagefind asks for that file,
 so a search loads the chunks it needs, as it does over http. Output is
 deterministic: sorted, no timestamps, byte-identical for the same bundle.
+
+The archive's index is in parts (build_archive/search_index.py): this runs
+once per part Pagefind indexes; the older parts keep only their data twins
+(pagefind.js and the wasm are the newest part's), and ``offline/parts.json.js``
+carries the list of parts.
 """
 from __future__ import annotations
 

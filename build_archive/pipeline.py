@@ -3,15 +3,19 @@ from __future__ import annotations
 
 import functools
 import time
+from array import array
 from importlib import resources
-from collections import Counter
+from collections import Counter, abc
 from dataclasses import dataclass, field, replace
 from pathlib import Path
+from typing import Sequence
 
 import yaml
 
-from . import dates, gazetteer, indexes, render, themes, words
+from . import datafiles, dates, gazetteer, indexes, links, parallel, render, themes, words
+from .cache import PageCache, page_key
 from .corpus import PageFile
+from .corrections import Correction, apply_corrections, settled
 from .models import Article, Issue
 from .segment import SegmentedPage, conservation, segment_page
 
@@ -46,6 +50,7 @@ class Report:
         return "\n".join(lines)
 
 
+@functools.lru_cache(maxsize=1)
 def district_names() -> frozenset[str]:
     """Names that can prefix a headline (`柯城:`, `江山 `): districts and their aliases."""
     g = gazetteer.default_gazetteer()
@@ -100,22 +105,93 @@ def extract_page(page_file: PageFile, names: frozenset[str]) -> tuple[list[Artic
     return articles, seg, issues
 
 
-def with_keywords_and_slugs(articles: list[Article]) -> list[Article]:
-    """Keywords by TF-IDF over the archive itself; a stable path for each article."""
-    tokens = [words.tokens(f"{a.title}\n{a.body}") for a in articles]
-    idf = themes.build_idf(tokens)
+@dataclass(frozen=True)
+class Terms:
+    """An article's content words, as keywords need them: each distinct word
+    once, in order of first appearance, with its count. Gives the same TF-IDF
+    keywords as the full token list (counts and first-appearance order are all
+    they use) in a fraction of its memory, which matters at 100,000 articles."""
+
+    words: str  # "\n".join(distinct words); a token never holds white space
+    counts: array  # array("I"), one count per word
+
+    @classmethod
+    def of(cls, tokens: list[str]) -> "Terms":
+        counts = Counter(tokens)  # insertion order = first appearance
+        joined = "\n".join(counts)
+        if counts and joined.count("\n") != len(counts) - 1:
+            raise ValueError("a token holds a line break")
+        return cls(joined, array("I", counts.values()))
+
+    def tokens(self) -> list[str]:
+        """A token list with the same counts and the same order of first appearance."""
+        if not self.words:
+            return []
+        return [word for word, count in zip(self.words.split("\n"), self.counts) for _ in range(count)]
+
+
+def article_terms(article: Article) -> Terms:
+    return Terms.of(words.tokens(f"{article.title}\n{article.body}"))
+
+
+def with_keywords_and_slugs(articles: list[Article], terms: list[Terms] | None = None) -> list[Article]:
+    """Keywords by TF-IDF over the archive itself; a stable path for each article.
+
+    `terms` are the articles' words, tokenised per page (in the worker pool,
+    cached); only the archive-wide IDF and the top-k selection happen here.
+    """
+    if terms is None:
+        words.setup(gazetteer.gazetteer_words())
+        terms = [article_terms(a) for a in articles]
+    idf = themes.build_idf(_DistinctWords(terms))
     places = frozenset(gazetteer.gazetteer_words())  # names make poor keywords: they are districts already
     return [
-        replace(a, keywords=themes.keywords(t, idf, exclude=places), slug="")
-        for a, t in zip(articles, tokens)
+        replace(a, keywords=themes.keywords(t.tokens(), idf, exclude=places), slug="")
+        for a, t in zip(articles, terms)
     ]
+
+
+class _DistinctWords(abc.Sequence):
+    """Each article's distinct words, as build_idf needs them (it takes a set
+    of each document), split only when reached: every token list at once
+    would hold ~13 kB an article, over 1 GB at 100,000 articles."""
+
+    def __init__(self, terms: list[Terms]):
+        self.terms = terms
+
+    def __len__(self) -> int:
+        return len(self.terms)
+
+    def __getitem__(self, i: int) -> list[str]:
+        return self.terms[i].words.split("\n") if self.terms[i].words else []
+
+
+def classified(article: Article) -> Article:
+    """Districts and themes from the article's own text, as extract_page gives them."""
+    return replace(
+        article,
+        districts=gazetteer.locate(article.title, article.body, article.subtitle)
+        or tuple(d for d in [paper_districts().get(article.paper)] if d),
+        themes=themes.classify(article.title, article.body, article.subtitle),
+    )
+
+
+def corrected(pages: list[PageFile], articles: list[Article], terms: list[Terms],
+              entries: Sequence[Correction], report: Report) -> tuple[list[Article], list[Terms]]:
+    """corrections.yml applied (build_archive/corrections.py); terms follow the changed texts."""
+    fixed, issues = apply_corrections(articles, entries, sources=[p.source for p in pages],
+                                      texts={p.source: p.text for p in pages}, reclassify=classified)
+    report.issues = settled(report.issues, fixed) + issues
+    known = {(a.title, a.body): t for a, t in zip(articles, terms)}
+    words.setup(gazetteer.gazetteer_words())  # the pool may have tokenised the pages elsewhere
+    return fixed, [known.get((a.title, a.body)) or article_terms(a) for a in fixed]
 
 
 def assign_slugs(articles: list[Article], report: Report) -> list[Article]:
     seen: dict[str, Article] = {}
     out = []
     for article in articles:
-        slug = render.article_slug(article)
+        slug = article.extra.get("slug") or render.article_slug(article)  # a corrected article keeps its address
         if slug in seen:  # the same page exported twice: build it once
             first = seen[slug]
             report.issues.append(Issue("duplicate", article.source, article.line,
@@ -127,31 +203,106 @@ def assign_slugs(articles: list[Article], report: Report) -> list[Article]:
     return out
 
 
-def extract(pages: list[PageFile], report: Report) -> list[Article]:
-    started = time.perf_counter()
+@dataclass(frozen=True)
+class PageResult:
+    """One page's share of the build: what `process_page` returns, the unit
+    the worker pool computes and the cache stores (build_archive/cache.py)."""
+
+    articles: tuple[Article, ...]
+    terms: tuple[Terms, ...]  # one per article, for keywords
+    issues: tuple[Issue, ...]
+    characters: int  # non-space characters read
+    unaccounted: int  # characters found in no output field
+    unassigned: tuple[tuple[str, int, str], ...]  # (source, line, text)
+
+
+# Fewer pages than this are extracted in this process. A page takes 20–30 ms;
+# the pool costs 30–50 ms (fork, sending pages and results; jieba is loaded
+# before the fork), so it pays from a few pages on an idle machine: 8 keeps
+# `inspect` of a page or two, and the 5-page sample, in one process.
+POOL_MIN_PAGES = 8
+
+
+def prepare_worker() -> None:
+    """Load once per process what every page needs: jieba with the place names, the gazetteer."""
     words.setup(gazetteer.gazetteer_words())
-    names = district_names()
+    words.tokenizer()
+    district_names()
+
+
+def process_page(page_file: PageFile) -> PageResult:
+    """One page dump → its articles, their words and its report lines (pure; run in a worker)."""
+    found, seg, issues = extract_page(page_file, district_names())
+    lost = conservation(page_file.text, seg)
+    if lost:
+        issues.append(Issue("unaccounted", page_file.source, 0, f"characters lost: {''.join(sorted(lost.elements()))}"))
+    return PageResult(
+        articles=tuple(found),
+        terms=tuple(article_terms(a) for a in found),
+        issues=tuple(issues),
+        characters=sum(1 for ch in page_file.text if not ch.isspace()),
+        unaccounted=sum(lost.values()),
+        unassigned=tuple((page_file.source, line, text) for line, text in seg.unassigned),
+    )
+
+
+def page_results(pages: list[PageFile], cache: PageCache | None = None,
+                 pool_min_pages: int = POOL_MIN_PAGES) -> list[PageResult]:
+    """Every page's result, in page order: from the cache when its key is
+    there, else computed (in a process pool when enough pages are missing)."""
+    keys = [page_key(p.source, p.text, p.facts) for p in pages] if cache else []
+    results: list[PageResult | None] = [cache.get(key, PageResult) for key in keys] if cache else [None] * len(pages)
+    missing = [i for i, result in enumerate(results) if result is None]
+    computed = parallel.map_ordered(process_page, [pages[i] for i in missing],
+                                    initializer=prepare_worker, min_items=pool_min_pages)
+    for i, result in zip(missing, computed):
+        results[i] = result
+        if cache:
+            cache.put(keys[i], result)
+    return results
+
+
+def extract(pages: list[PageFile], report: Report, cache: PageCache | None = None,
+            pool_min_pages: int = POOL_MIN_PAGES, corrections: Sequence[Correction] = ()) -> list[Article]:
+    started = time.perf_counter()
     articles: list[Article] = []
-    for page_file in pages:
-        found, seg, issues = extract_page(page_file, names)
-        lost = conservation(page_file.text, seg)
+    terms: list[Terms] = []
+    for result in page_results(pages, cache, pool_min_pages):
         report.pages += 1
-        report.characters += sum(1 for ch in page_file.text if not ch.isspace())
-        report.unaccounted += sum(lost.values())
-        if lost:
-            issues.append(Issue("unaccounted", page_file.source, 0, f"characters lost: {''.join(sorted(lost.elements()))}"))
-        report.unassigned += [(page_file.source, line, text) for line, text in seg.unassigned]
-        report.issues += issues
-        articles += found
+        report.characters += result.characters
+        report.unaccounted += result.unaccounted
+        report.unassigned += result.unassigned
+        report.issues += result.issues
+        articles += result.articles
+        terms += result.terms
     report.time("extract", started)
     started = time.perf_counter()
-    articles = assign_slugs(with_keywords_and_slugs(articles), report)
+    if corrections:  # the curator's corrections.yml: before keywords, which follow the corrected text
+        articles, terms = corrected(pages, articles, terms, corrections, report)
+    articles = assign_slugs(with_keywords_and_slugs(articles, terms), report)
+    articles = links.link_articles(articles)  # related, previous, next (build_archive/links.py)
     report.articles = len(articles)
     report.time("keywords", started)
     return articles
 
 
-def docs_files(articles: list[Article]) -> dict[str, str]:
-    files = {f"{a.slug}.md": render.article_markdown(a) for a in articles}
+# Rendering an article takes ~2 ms: a pool pays for itself from a few hundred.
+POOL_MIN_RENDERS = 200
+
+
+def _no_setup() -> None:
+    pass
+
+
+def docs_files(articles: list[Article], unchanged=None) -> dict[str, str | None]:
+    """Every generated file of docs/: path -> text, or None where `unchanged(path,
+    article)` says docs/ already holds that article's page (cache.RenderedPages)."""
+    paths = [f"{a.slug}.md" for a in articles]
+    keep = [bool(unchanged and unchanged(path, a)) for path, a in zip(paths, articles)]
+    todo = [a for a, kept in zip(articles, keep) if not kept]
+    rendered = iter(list(parallel.map_ordered(render.article_markdown, todo, initializer=_no_setup,
+                                              min_items=POOL_MIN_RENDERS)))
+    files: dict[str, str | None] = {path: None if kept else next(rendered) for path, kept in zip(paths, keep)}
     files.update(indexes.build_indexes(articles))
+    files.update(datafiles.data_files(articles))  # docs/data/articles.json, .csv
     return files

@@ -11,7 +11,7 @@ import re
 import yaml
 
 from . import dates, searchgrams
-from .models import Article
+from .models import Article, ArticleLink
 
 # ASCII names for paths; the reader sees the Chinese names.
 DISTRICT_SLUGS = {
@@ -74,6 +74,12 @@ def article_slug(article: Article) -> str:
     return f"articles/{year}/{date or 'undated'}-{district}-{article_id(article)}"
 
 
+def link_meta(link: ArticleLink) -> dict:
+    """Another article as this page links it: path relative to docs/ (the template prefixes base_url)."""
+    return {"title": link.title, "path": f"{link.slug}.html",
+            "date_display": dates.display(link.date, link.date_precision)}
+
+
 def front_matter(article: Article) -> dict:
     return {
         "title": article.title,
@@ -93,7 +99,12 @@ def front_matter(article: Article) -> dict:
         "captions": [caption.display() for caption in article.captions],
         "continued": article.continued,
         "gaps": list(article.gaps),
-        "id": article_id(article),
+        "id": article.extra.get("id") or article_id(article),  # a corrected article keeps its id
+        **({"corrected": article.extra["corrected"]} if article.extra.get("corrected") else {}),  # field: as extracted
+        # links to other articles (build_archive/links.py), for the page's foot
+        "related": [link_meta(link) for link in article.related],
+        "previous": link_meta(article.previous) if article.previous else None,
+        "next": link_meta(article.next) if article.next else None,
     }
 
 

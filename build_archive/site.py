@@ -6,11 +6,12 @@ import shutil
 import subprocess
 import sys
 import tempfile
+from dataclasses import replace
 from pathlib import Path
 
 import yaml
 
-from . import offline, stable_bundle
+from . import incremental, search_index
 
 PROJECT = Path(__file__).resolve().parent.parent
 CONFIG = PROJECT / "mkdocs.yml"
@@ -22,11 +23,15 @@ class BuildError(RuntimeError):
     pass
 
 
-def write_docs(docs_dir: Path, files: dict[str, str]) -> tuple[int, int]:
+def write_docs(docs_dir: Path, files: dict[str, str | None]) -> tuple[int, int]:
     """Write the generated pages; leave unchanged files alone, delete stale ones.
+
+    A None text means the file is already there as it should be (an article
+    page the build did not need to render again: cache.RenderedPages).
 
     Returns (files written, files deleted). Hand-written pages (about.md) and
     assets are copied from the project's docs/ when building elsewhere.
+    An unchanged file keeps its mtime: incremental MkDocs builds skip its page.
     """
     docs_dir.mkdir(parents=True, exist_ok=True)
     project_docs = PROJECT / "docs"
@@ -35,7 +40,8 @@ def write_docs(docs_dir: Path, files: dict[str, str]) -> tuple[int, int]:
             rel = path.relative_to(project_docs)
             if path.is_file() and rel.parts[0] not in GENERATED:
                 _write_if_changed(docs_dir / rel, path.read_bytes())
-    written = sum(_write_if_changed(docs_dir / rel, text.encode("utf-8")) for rel, text in sorted(files.items()))
+    written = sum(_write_if_changed(docs_dir / rel, text.encode("utf-8"))
+                  for rel, text in sorted(files.items()) if text is not None)
     deleted = 0
     for root in GENERATED:
         target = docs_dir / root
@@ -44,6 +50,10 @@ def write_docs(docs_dir: Path, files: dict[str, str]) -> tuple[int, int]:
             if path.relative_to(docs_dir).as_posix() not in files:
                 path.unlink()
                 deleted += 1
+        if target.is_dir():  # folders emptied above (a year with no article left)
+            for folder in sorted((p for p in target.rglob("*") if p.is_dir()), reverse=True):
+                if not any(folder.iterdir()):
+                    folder.rmdir()
     return written, deleted
 
 
@@ -62,8 +72,12 @@ def _run(command: list[str], what: str, env: dict | None = None) -> str:
     return result.stdout + result.stderr
 
 
-def mkdocs_build(docs_dir: Path, out_dir: Path, source_date_epoch: int) -> None:
-    """Run MkDocs with the project's mkdocs.yml, pointed at these folders."""
+def mkdocs_build(docs_dir: Path, out_dir: Path, source_date_epoch: int, dirty: bool = False) -> None:
+    """Run MkDocs with the project's mkdocs.yml, pointed at these folders.
+
+    `dirty`: render only pages whose source is newer than their output in
+    `out_dir` (prepared by incremental.seed); else `out_dir` is emptied first.
+    """
     with tempfile.TemporaryDirectory() as tmp:
         child = Path(tmp) / "mkdocs.yml"
         child.write_text(yaml.safe_dump({
@@ -73,23 +87,59 @@ def mkdocs_build(docs_dir: Path, out_dir: Path, source_date_epoch: int) -> None:
             "theme": {"name": "material", "custom_dir": str(PROJECT / "overrides")},
             # where the site will be hosted (the Pages workflow sets it): 404.html needs it
             **({"site_url": os.environ["SITE_URL"]} if os.environ.get("SITE_URL") else {}),
+            # "owner/repo": article pages link "报告错误" to a pre-filled GitHub issue (the Pages workflow sets it)
+            **({"extra": {"corrections": {"github": os.environ["CORRECTIONS_GITHUB"]}}}
+               if os.environ.get("CORRECTIONS_GITHUB") else {}),
         }, allow_unicode=True), "utf-8")
         # SOURCE_DATE_EPOCH: no build time in the output, so builds are byte-identical
         env = {**os.environ, "SOURCE_DATE_EPOCH": str(source_date_epoch)}
-        _run([sys.executable, "-m", "mkdocs", "build", "--quiet", "--clean", "-f", str(child)], "mkdocs build", env)
+        mode = "--dirty" if dirty else "--clean"
+        _run([sys.executable, "-m", "mkdocs", "build", "--quiet", mode, "-f", str(child)], "mkdocs build", env)
 
 
 def pagefind(site_dir: Path) -> str:
-    """Index the built site with Pagefind's *extended* binary (it segments Chinese)."""
+    """Index a folder of pages with Pagefind's *extended* binary (it segments Chinese).
+
+    Called once per search part that changed (build_archive/search_index.py),
+    on a temporary folder holding only that part's pages.
+    """
     return _run([sys.executable, "-m", "pagefind_bin_extended", "--site", str(site_dir)], "pagefind")
 
 
-def build_site(docs_dir: Path, site_dir: Path, source_date_epoch: int, timings) -> offline.OfflineStats:
+def mkdocs_stage(docs_dir: Path, site_dir: Path, staging: Path, source_date_epoch: int,
+                 cache_dir: Path | None, full: bool, notes: list[str]) -> incremental.State:
+    """MkDocs into `staging`: `--dirty` on a copy of the previous site when only
+    pages changed (build_archive/incremental.py), else a full build. Returns
+    what the site was built from, to record once it is swapped in."""
+    config = incremental.read_config(CONFIG)
+    site_url = os.environ.get("SITE_URL", "") + "\0" + os.environ.get("CORRECTIONS_GITHUB", "")  # both in every page
+    current = incremental.State(incremental.fingerprint(CONFIG, PROJECT / "overrides", docs_dir, site_url),
+                                incremental.page_hashes(docs_dir) if cache_dir else {})
+    previous = incremental.load_state(incremental.state_file(cache_dir, site_dir)) if cache_dir and not full else None
+    plan, why = incremental.plan(previous, current, site_dir, config)
+    if plan:
+        incremental.seed(site_dir, staging, docs_dir, plan, config.get("use_directory_urls", True))
+        notes.append(f"mkdocs: incremental, {len(plan.changed)} of {len(current.pages)} files of docs/ new or changed,"
+                     f" {len(plan.removed)} removed")
+        mkdocs_build(docs_dir, staging, source_date_epoch, dirty=True)
+    else:
+        notes.append(f"mkdocs: full build ({'--full' if full else 'no cache folder' if not cache_dir else why})")
+        mkdocs_build(docs_dir, staging, source_date_epoch)
+    return current
+
+
+def build_site(docs_dir: Path, site_dir: Path, source_date_epoch: int, timings,
+               cache_dir: Path | None = None, full: bool = False,
+               notes: list[str] | None = None) -> search_index.IndexStats:
     """Build into a temporary folder next to `site_dir`; swap it in only on success.
 
     Whatever fails (MkDocs, Pagefind, the offline bundle, an interrupt), the
     previous site is left as it was and the temporary folder is removed.
+    With a `cache_dir`, MkDocs renders only the pages that changed since the
+    previous build of this site (unless `full`); `notes` gets a line saying
+    which kind of build it was.
     """
+    notes = [] if notes is None else notes
     site_dir = site_dir.resolve()
     if site_dir.is_dir() and any(site_dir.iterdir()) and not (site_dir / "pagefind").is_dir():
         raise BuildError(f"refusing to replace {site_dir}: it is not empty and is not a built site (no pagefind/)")
@@ -97,19 +147,20 @@ def build_site(docs_dir: Path, site_dir: Path, source_date_epoch: int, timings) 
     staging = Path(tempfile.mkdtemp(prefix=f".{site_dir.name}-building-", dir=site_dir.parent))
     try:
         with timings("mkdocs"):
-            mkdocs_build(docs_dir, staging, source_date_epoch)
+            built_from = mkdocs_stage(docs_dir, site_dir, staging, source_date_epoch, cache_dir, full, notes)
         with timings("pagefind"):
-            pagefind(staging)
+            # in parts; parts unchanged since the previous site are copied from it (not with `full`)
             try:
-                stable_bundle.canonicalise_bundle(staging)  # Pagefind's filter order is random
-            except (ValueError, TypeError) as error:
-                raise BuildError(f"Pagefind bundle: {error}") from error
-        with timings("offline"):
-            try:
-                stats = offline.write_offline_bundle(staging)
-            except offline.OfflineBundleError as error:
-                raise BuildError(f"offline search bundle: {error}") from error
-        swap_in(staging, site_dir)
+                stats = search_index.index_site(
+                    staging, None if full else site_dir / "pagefind", pagefind,
+                    cache=cache_dir / "search-pages.json" if cache_dir and not full else None)
+            except search_index.SearchIndexError as error:
+                raise BuildError(f"search index: {error}") from error
+        with timings("swap"):  # mostly deleting the previous site (slow where unlinking is)
+            swap_in(staging, site_dir)
+        if cache_dir:
+            record = replace(built_from, site=incremental.site_identity(site_dir))
+            incremental.save_state(incremental.state_file(cache_dir, site_dir), record)
         return stats
     finally:
         if staging.exists():

@@ -78,13 +78,13 @@ def test_articles_are_not_in_the_nav(built):
 
 def test_index_pages_list_newest_first_with_counts(built):
     page = (built / "docs" / "districts" / "衢江区.md").read_text("utf-8")
-    listed = re.findall(r"^- (.+?) · ", page, re.M)
-    expected = sum("衢江区" in a["districts"] for a in articles(built))
-    assert f"共 **{expected}** 篇文章" in page and len(listed) == expected
-    dates = [a["date"] for a in sorted(articles(built), key=lambda a: a["date"], reverse=True) if "衢江区" in a["districts"]]
-    assert dates == sorted(dates, reverse=True)
-    year = (built / "docs" / "dates" / "2022.md").read_text("utf-8")
-    assert "## 7月" in year and "## 8月" in year
+    listed = re.findall(r"^- .*\]\(\.\./(articles/.+?)\.md\)", page, re.M)
+    by_url = {a["url"]: a for a in articles(built) if "衢江区" in a["districts"]}
+    assert f"共 **{len(by_url)}** 篇文章" in page and sorted(u + ".html" for u in listed) == sorted(by_url)
+    dates = [by_url[u + ".html"]["date"] for u in listed]
+    assert dates == sorted(dates, reverse=True) and dates[0] != dates[-1]
+    year = (built / "docs" / "dates" / "2022.md").read_text("utf-8")  # a calendar per month, with counts
+    assert 'data-month="2022-07" data-count="6"' in year and 'data-month="2022-08" data-count="7"' in year
 
 
 def test_two_builds_are_byte_identical(built, tmp_path):

@@ -1,8 +1,20 @@
 /*
  * ArchivePagefind.load(bundleUrl) -> Promise of the Pagefind JS API
- * (options, init, search, debouncedSearch, filters, preload, mergeIndex, ...).
+ * (options, init, search, debouncedSearch, filters, preload, mergeIndex, ...)
+ * over the whole archive, plus `parts` and `partFilter` (see below).
  *
- * Over http(s) this is just `import(bundleUrl + "pagefind.js")`.
+ * Over http(s) the API is `import(bundleUrl + "pagefind.js")`.
+ *
+ * The archive is indexed in parts (build_archive/search_index.py):
+ * <bundle>/parts.json lists them newest first; the newest is the bundle
+ * itself, the others lie in <bundle>/parts/<id>/. load() joins them with
+ * Pagefind's mergeIndex (one wasm, one pagefind.js for all) and tags each
+ * part's pages with a synthetic filter (`partFilter`: part id), so that
+ * search(term, {filters: {[partFilter]: id}}) searches one part only: Pagefind
+ * orders merged results by score, and a sorted search's score is a page's
+ * rank *within its part*, so newest-first across parts means taking the parts
+ * in order (search.js does). A bundle without parts.json is used as it is
+ * (`parts` is then empty).
  *
  * On file:// (the archive opened from a USB stick) browsers refuse module
  * imports, fetch() and Workers, so we use the twins written by
@@ -75,24 +87,91 @@
     });
   }
 
-  async function loadFromTwins(bundle) {
-    var factory = await loadTwin(bundle + TWIN_DIR + "pagefind.js");
+  // The site folder a bundle (or a part of it) belongs to: Pagefind's own rule,
+  // the part of the bundle URL before "pagefind/".
+  function siteRoot(bundle) {
+    var root = /^(.*\/)_?pagefind\/(?:parts\/[^\/]+\/)?$/.exec(bundle);
+    return root ? root[1] : new URL("../", bundle).href;
+  }
+
+  async function loadFromTwins(bundle, first, script) {
+    var factory = await script;
     // Worker = undefined: Pagefind then runs on the main thread straight away
     // (its own fallback would first try `new Worker(file://…)` and wait for it
     // to fail). import.meta.url is the bundle's pagefind.js, so Pagefind derives
     // its basePath as it does over http.
     var api = factory(twinFetch, undefined, bundle + "pagefind.js");
+    if (first) await api.options(first); // before init: options Pagefind is created with
     await api.init(); // creates the instance and starts loading entry, meta and wasm
     // Result URLs: Pagefind joins baseUrl + the page's site-relative URL. Its
     // default baseUrl is root-relative ("/…/"), which on file:// means the disk
-    // root, so point it at the site folder the bundle sits in (Pagefind's own
-    // rule: the part of the bundle URL before "pagefind/"). It must be set
+    // root, so point it at the site folder the bundle sits in. It must be set
     // after init: a baseUrl given at construction gets a "/" prefixed. Note
     // that Pagefind collapses "//", so URLs come back as "file:/…/page.html",
     // which browsers resolve like "file:///…/page.html".
-    var root = /^(.*\/)_?pagefind\/$/.exec(bundle);
-    await api.options({ baseUrl: root ? root[1] : new URL("../", bundle).href });
+    await api.options({ baseUrl: siteRoot(bundle) });
     return api;
+  }
+
+  // parts.json (its twin on file://), or null for a bundle without parts.
+  async function loadManifest(bundle, onFile) {
+    try {
+      var bytes;
+      if (onFile) {
+        bytes = decodeBase64(await loadTwin(bundle + TWIN_DIR + "parts.json.js"));
+      } else {
+        var response = await fetch(bundle + "parts.json", { cache: "no-cache" }); // changes with every build
+        if (!response.ok) return null;
+        bytes = new Uint8Array(await response.arrayBuffer());
+      }
+      var manifest = JSON.parse(new TextDecoder().decode(bytes));
+      return manifest && Array.isArray(manifest.parts) && manifest.parts.length ? manifest : null;
+    } catch (error) {
+      return null;
+    }
+  }
+
+  // The API over every part: the newest part is the bundle (Pagefind's primary
+  // index, which loads the wasm), the others are merged into it, each tagged
+  // with its part id.
+  async function loadArchive(bundle) {
+    var onFile = bundle.startsWith("file:");
+    // pagefind.js loads while the manifest does
+    var module = onFile ? loadTwin(bundle + TWIN_DIR + "pagefind.js") : import(bundle + "pagefind.js");
+    var manifest = await loadManifest(bundle, onFile);
+    var primary = manifest && manifest.parts.filter(function (p) { return p.path === ""; })[0];
+    var filter = manifest && manifest.filter;
+    var first = primary ? { mergeFilter: tag(filter, primary.id) } : null;
+    var api;
+    if (onFile) {
+      api = await loadFromTwins(bundle, first, module);
+    } else {
+      api = await module;
+      if (first) await api.options(first); // before Pagefind starts: it is created with these
+    }
+    var parts = [];
+    if (primary) {
+      await Promise.all(manifest.parts.map(function (part) {
+        var url = new URL(part.path, bundle).href;
+        parts.push({ id: part.id, pages: part.pages, url: url });
+        if (part === primary) return null;
+        var options = { mergeFilter: tag(filter, part.id) };
+        if (onFile) options.baseUrl = siteRoot(url); // see loadFromTwins
+        return api.mergeIndex(url, options);
+      }));
+    }
+    // a plain object: a module namespace cannot carry `parts`
+    var archive = {};
+    Object.keys(api).forEach(function (name) { archive[name] = api[name]; });
+    archive.parts = parts; // newest first
+    archive.partFilter = primary ? filter : null;
+    return archive;
+  }
+
+  function tag(filter, id) {
+    var value = {};
+    value[filter] = id;
+    return value;
   }
 
   window.ArchivePagefind = {
@@ -103,7 +182,7 @@
       if (!/\/$/.test(bundle.pathname)) bundle.pathname += "/";
       var key = bundle.href;
       if (!apis.has(key)) {
-        var api = bundle.protocol === "file:" ? loadFromTwins(key) : import(key + "pagefind.js");
+        var api = loadArchive(key);
         api.catch(function () { apis.delete(key); }); // allow a retry after a failure
         apis.set(key, api);
       }

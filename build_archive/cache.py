@@ -1,0 +1,195 @@
+"""Per-page extraction results, cached on disk by content hash.
+
+A page's result (its articles, the words keywords need, its share of the build
+report) depends only on the page's text, its facts in sources.yml, its name,
+and the code and data that extract it. The key hashes the first three; the
+last is a fingerprint that names the folder the entries live in:
+
+    CACHE/pages/<fingerprint>/<key[:2]>/<key>.pickle
+
+so that editing segment.py or data/gazetteer.yml starts a new folder, and the
+old one is removed at the end of the build (`prune`). An entry that cannot be
+read (truncated, corrupt, from another version) counts as missing and is
+recomputed; a cache folder that cannot be written only loses the speed-up.
+The entries are pickles: the cache folder is the builder's own, like
+__pycache__, never something downloaded.
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import pickle
+import shutil
+import sys
+import tempfile
+from importlib import metadata
+from pathlib import Path
+
+PACKAGE = Path(__file__).resolve().parent
+FORMAT = 1  # bump when the entries' shape changes without a code change here
+# Modules that only write output (Markdown, the site) or run the build: editing
+# them leaves page results valid. Every other module of the package, and
+# everything under data/, is part of the fingerprint: a new module counts
+# until it is listed here.
+OUTPUT_MODULES = frozenset({
+    "__init__", "__main__", "cli", "render", "indexes", "site", "offline", "stable_bundle",
+    "searchgrams", "incremental", "parallel", "bench", "parts",
+})
+
+
+def code_fingerprint(package: Path = PACKAGE) -> str:
+    """A hash of what extraction runs: the package's modules (but OUTPUT_MODULES),
+    its data files, jieba's version and Python's."""
+    digest = hashlib.blake2b(digest_size=8)
+    digest.update(f"{FORMAT} {sys.version_info[:2]} jieba {_version('jieba')}".encode())
+    files = [p for p in sorted(package.glob("*.py")) if p.stem not in OUTPUT_MODULES]
+    files += sorted(p for p in (package / "data").rglob("*") if p.is_file())
+    for path in files:
+        digest.update(path.relative_to(package).as_posix().encode() + b"\0")
+        digest.update(hashlib.blake2b(path.read_bytes(), digest_size=16).digest())
+    return digest.hexdigest()
+
+
+def _version(distribution: str) -> str:
+    try:
+        return metadata.version(distribution)
+    except metadata.PackageNotFoundError:
+        return "none"
+
+
+def page_key(source: str, text: str, facts: dict) -> str:
+    """What a page's result depends on besides the code: its name, text and sources.yml facts."""
+    blob = json.dumps([source, facts, text], ensure_ascii=False, sort_keys=True, default=str)
+    return hashlib.blake2b(blob.encode("utf-8"), digest_size=20).hexdigest()
+
+
+class PageCache:
+    """One folder of entries for the current code fingerprint."""
+
+    def __init__(self, root: Path, fingerprint: str | None = None, read: bool = True):
+        self.root = Path(root)
+        self.read = read  # False: recompute every page, still write the results
+        self.fingerprint = fingerprint or code_fingerprint()
+        self.folder = self.root / "pages" / self.fingerprint
+        self.hits = 0
+        self.misses = 0
+        self.write_errors = 0
+
+    def path(self, key: str) -> Path:
+        return self.folder / key[:2] / f"{key}.pickle"
+
+    def get(self, key: str, kind: type):
+        """The entry for `key` if it is there and readable as a `kind`, else None."""
+        value = None
+        try:
+            if self.read:
+                with open(self.path(key), "rb") as file:
+                    value = pickle.load(file)
+        except Exception:  # missing, truncated, corrupt, or pickled by other code: recompute
+            value = None
+        if isinstance(value, kind):
+            self.hits += 1
+            return value
+        self.misses += 1
+        return None
+
+    def put(self, key: str, value) -> None:
+        """Write atomically (a reader never sees half an entry); never fail the build."""
+        path = self.path(key)
+        temporary = None
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            with tempfile.NamedTemporaryFile("wb", dir=path.parent, prefix=".tmp-", delete=False) as file:
+                temporary = file.name
+                pickle.dump(value, file, protocol=pickle.HIGHEST_PROTOCOL)
+            os.replace(temporary, path)
+        except OSError:
+            self.write_errors += 1
+            if temporary:
+                Path(temporary).unlink(missing_ok=True)
+
+    def prune(self) -> None:
+        """Remove the entries of other code fingerprints (they can never be read again)."""
+        pages = self.root / "pages"
+        if not pages.is_dir():
+            return
+        for folder in pages.iterdir():
+            if folder.is_dir() and folder.name != self.fingerprint:
+                shutil.rmtree(folder, ignore_errors=True)
+
+
+# --- article pages already in docs/ --------------------------------------------------------
+
+
+def package_fingerprint(package: Path = PACKAGE) -> str:
+    """A hash of every module and data file of the package: what renders a page."""
+    digest = hashlib.blake2b(digest_size=8)
+    digest.update(f"{FORMAT} {sys.version_info[:2]}".encode())
+    for path in sorted(package.glob("*.py")) + sorted(p for p in (package / "data").rglob("*") if p.is_file()):
+        digest.update(path.relative_to(package).as_posix().encode() + b"\0")
+        digest.update(hashlib.blake2b(path.read_bytes(), digest_size=16).digest())
+    return digest.hexdigest()
+
+
+def article_key(article) -> str:
+    """The article record's content: its repr names every field (extra included)."""
+    return hashlib.blake2b(repr(article).encode("utf-8"), digest_size=16).hexdigest()
+
+
+class RenderedPages:
+    """Which article pages of docs/ were rendered from which article record.
+
+    Rendering an article (front matter, search bigrams) is most of the docs
+    stage: ~2 ms an article, 20 s for 10,000. An article whose record is the
+    one its page was rendered from at the previous build, and whose file in
+    docs/ still has the size and mtime written then (nobody touched it), is
+    not rendered again. Recorded per docs folder in CACHE/docs/<key>.json,
+    with the package fingerprint: any code change renders every page.
+    """
+
+    def __init__(self, root: Path, docs_dir: Path, read: bool = True):
+        key = hashlib.blake2b(str(docs_dir.resolve()).encode(), digest_size=8).hexdigest()
+        self.path = Path(root) / "docs" / f"{key}.json"
+        self.docs_dir = docs_dir
+        self.fingerprint = package_fingerprint()
+        self.pages: dict[str, list] = {}
+        self.reused = 0
+        if read:
+            try:
+                data = json.loads(self.path.read_text("utf-8"))
+                if data.get("fingerprint") == self.fingerprint and isinstance(data.get("pages"), dict):
+                    self.pages = data["pages"]
+            except (OSError, ValueError, AttributeError):
+                pass
+
+    def unchanged(self, rel: str, article) -> bool:
+        """Is docs/`rel` already the rendering of `article`?"""
+        recorded = self.pages.get(rel)
+        if not recorded:
+            return False
+        try:
+            stat = (self.docs_dir / rel).stat()
+        except OSError:
+            return False
+        if recorded != [article_key(article), stat.st_size, stat.st_mtime_ns]:
+            return False
+        self.reused += 1
+        return True
+
+    def save(self, pages: dict) -> None:
+        """Record {docs path: article} as now written; never fail the build."""
+        record = {}
+        for rel, article in pages.items():
+            try:
+                stat = (self.docs_dir / rel).stat()
+            except OSError:
+                continue
+            record[rel] = [article_key(article), stat.st_size, stat.st_mtime_ns]
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            temporary = self.path.with_name(f".{self.path.name}.{os.getpid()}.tmp")
+            temporary.write_text(json.dumps({"fingerprint": self.fingerprint, "pages": record}), "utf-8")
+            os.replace(temporary, self.path)
+        except OSError:
+            pass

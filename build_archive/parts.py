@@ -1,0 +1,214 @@
+"""Search in parts: which article pages each Pagefind index holds (pure).
+
+Pagefind's memory grows with the vocabulary it indexes (GUIDE §2: 9.3 GB for
+20,000 pages of random words; here each page's hidden bigram block adds much)
+and a run takes seconds per 1,000 pages, so the archive is indexed in *parts*,
+each one Pagefind index, joined in the
+browser with Pagefind's ``mergeIndex`` (docs/assets/javascripts/pagefind-loader.js).
+Two costs pull the part size apart: a build indexes again every part whose
+pages changed, so the part new articles land in must be small; a search loads
+about one index chunk (~20 KB) per query bigram *per part*, so parts must be
+few. Hence two tiers:
+
+- whole months (a month with more than `PART_SIZE` articles: whole days) are
+  packed, oldest first, into *blocks* of at most `PART_SIZE` articles;
+- the newest block is the *open* part: new articles land there, and a build
+  indexes it again (at 30 articles a day a block is a month: a day's pages
+  cost one Pagefind run over the month so far);
+- the full blocks before it are packed, oldest first, into *sealed* parts of
+  at most `SEALED_SIZE` articles (a block is never cut). A sealed part changes
+  only when an old article does, or when the open block fills up (at 30 a
+  day, on the first days of each month): the full block then joins the
+  newest sealed part, which is indexed again once.
+
+The rule (`partition`) looks only at article paths, which start with the
+article's date (``articles/2022/2022-07-19-qujiang-3f3caa64.html``,
+render.article_slug). Undated articles count as the oldest (their Pagefind
+sort value is "0000"). A part is named after its first month (``2022-07``), day
+(``2022-07-16``), year (``2022``, articles dated only by year) or ``undated``.
+Parts are disjoint, consecutive ranges of the date sort: a newest-first list
+is the parts' own lists, newest part first. Each part has a *key*: a hash of
+what Pagefind reads from its pages (`indexed_text`); a part whose key is
+unchanged since the previous build is copied from it instead of being indexed
+again (build_archive/search_index.py).
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from itertools import groupby
+
+# Measured with benchmarks/search_parts.py (synthetic pages; CPU seconds, i.e. an idle core): Pagefind
+# takes ~6.5 s per 1,000 article pages and peaks at ~0.53 MB per page, most of it the bigram blocks.
+PART_SIZE = 1000  # articles per block (about a month at 30 a day); the open part: <= ~6.5 s of Pagefind
+SEALED_SIZE = 10000  # articles per sealed part (about a year): <= ~65 s and ~5.5 GB, re-indexed about monthly
+FORMAT = 1  # bump when the bundle layout or its canonical form changes: every part is re-indexed
+PART_FILTER = "_part"  # the synthetic filter naming a page's part in the browser (mergeFilter)
+MANIFEST = "parts.json"  # in the bundle folder, next to pagefind.js
+PARTS_DIR = "parts"  # older parts live in <bundle>/parts/<id>/; the newest part is the bundle itself
+
+_ARTICLE = re.compile(r"articles/(?:\d{4}|undated)/(\d{4}(?:-\d{2}){0,2}|undated)-[^/]+\.html")
+UNDATED = "undated"
+
+
+@dataclass(frozen=True)
+class Part:
+    id: str
+    pages: tuple[str, ...]  # site-relative paths, sorted
+
+
+def is_article(path: str) -> bool:
+    """A page that belongs to a search part: an article page as render.article_slug names it."""
+    return _ARTICLE.fullmatch(path) is not None
+
+
+def date_of(path: str) -> str:
+    """The date an article path starts with: ``2022-07-19``, ``2022-07``, ``2022`` or ``undated``."""
+    match = _ARTICLE.fullmatch(path)
+    if match is None:
+        raise ValueError(f"not an article page: {path}")
+    return match.group(1)
+
+
+def _sort_value(date: str) -> str:
+    """The page's data-pagefind-sort="date" value (overrides/partials/article.html)."""
+    return "0000" if date == UNDATED else date
+
+
+def _units(dated: list[tuple[str, str]], size: int) -> list[tuple[str, list[str]]]:
+    """Sorted (sort value, path) pairs -> (unit key, paths): months, or the days of a month too big.
+
+    Keys sort as Pagefind sorts the pages: "0000" (undated) < "2022" < "2022-07" < "2022-07-01".
+    """
+    units = []
+    for month, group in groupby(dated, key=lambda dp: dp[0][:7]):
+        pairs = list(group)
+        if len(pairs) <= size or len(month) < 7:
+            units.append((month, [p for _, p in pairs]))
+        else:
+            units += [(day, [p for _, p in g]) for day, g in groupby(pairs, key=lambda dp: dp[0])]
+    return units
+
+
+def _pack(units: list[tuple[str, list[str]]], size: int) -> list[tuple[str, list[str]]]:
+    """Consecutive units packed greedily, oldest first, into runs of at most `size` (a unit is never cut)."""
+    runs: list[tuple[str, list[str]]] = []
+    for key, pages in units:
+        if runs and len(runs[-1][1]) + len(pages) <= size:
+            runs[-1][1].extend(pages)
+        else:
+            runs.append((key, list(pages)))
+    return runs
+
+
+def partition(paths: Iterable[str], size: int | None = None, sealed: int | None = None) -> list[Part]:
+    """Article paths -> parts, oldest first: sealed parts, then the open part (module docstring).
+
+    Deterministic, and depends only on the paths: a full build and an
+    incremental one of the same site get the same parts.
+    """
+    size = PART_SIZE if size is None else size
+    sealed = max(size, SEALED_SIZE if sealed is None else sealed)
+    if size < 1:
+        raise ValueError(f"part size must be at least 1, not {size}")
+    dated = sorted((_sort_value(date_of(p)), p) for p in set(paths))
+    blocks = _pack(_units(dated, size), size)
+    runs = _pack(blocks[:-1], sealed) + blocks[-1:]
+    return [Part(UNDATED if key == "0000" else key, tuple(sorted(pages))) for key, pages in runs]
+
+
+# --- what Pagefind reads from a page --------------------------------------------
+
+_TAG = re.compile(r"<(/?)([a-zA-Z][a-zA-Z0-9-]*)\b[^>]*?(/?)>")
+_PAGEFIND_TAG = re.compile(r"<([a-zA-Z][a-zA-Z0-9-]*)\b[^>]*\bdata-pagefind-[^>]*>")
+_PAGEFIND_ATTR = re.compile(r"\bdata-pagefind-([a-z-]+)")
+_HTML_TAG = re.compile(r"<html\b[^>]*>", re.IGNORECASE)
+_VOID = frozenset("area base br col embed hr img input link meta source track wbr".split())
+
+
+def _element(html: str, start: int, name: str) -> str:
+    """The element whose start tag begins at `start`, up to its matching end tag."""
+    if name.lower() in _VOID:
+        return html[start:html.index(">", start) + 1]
+    depth = 0
+    for tag in _TAG.finditer(html, start):
+        if tag.group(2).lower() != name.lower() or tag.group(3):
+            continue
+        depth += -1 if tag.group(1) else 1
+        if depth == 0:
+            return html[start:tag.end()]
+    return html[start:]  # unclosed: everything after it
+
+
+def indexed_text(html: str) -> str:
+    """The parts of a page Pagefind reads: the ``<html>`` tag (its lang) and every
+    element carrying a ``data-pagefind-*`` attribute (body, meta, filters, sort)
+    but ``data-pagefind-ignore`` alone.
+
+    What lies outside them (navigation, lists of related articles, links to the
+    previous and next article) does not change the index, so a page whose only
+    change is there does not make its part be indexed again: adding articles
+    changes their neighbours' links, not their index. A page with no
+    ``data-pagefind-body`` is taken whole: Pagefind may index all of it.
+    """
+    if "data-pagefind-body" not in html:
+        return html
+    lang = _HTML_TAG.search(html)
+    pieces = [lang.group(0) if lang else ""]
+    pieces += [_element(html, m.start(), m.group(1)) for m in _PAGEFIND_TAG.finditer(html)
+               if set(_PAGEFIND_ATTR.findall(m.group(0))) != {"ignore"}]  # what Pagefind skips: links to other articles
+    return "\n".join(pieces)
+
+
+def page_digest(html: str) -> str:
+    return hashlib.sha256(indexed_text(html).encode("utf-8")).hexdigest()
+
+
+def part_key(digests: Mapping[str, str], pagefind_version: str) -> str:
+    """The part's key: its pages (path and digest), the Pagefind version and our FORMAT."""
+    h = hashlib.sha256(f"format {FORMAT}\npagefind {pagefind_version}\n".encode("utf-8"))
+    for path in sorted(digests):
+        h.update(f"{path}\t{digests[path]}\n".encode("utf-8"))
+    return h.hexdigest()
+
+
+# --- the manifest the browser reads -------------------------------------------------
+
+def part_path(index: int, count: int, part_id: str) -> str:
+    """Where a part's bundle lies, relative to the bundle folder: the newest part is
+    the bundle itself (it carries pagefind.js and the wasm Pagefind loads from its
+    primary index), the others are under parts/<id>/."""
+    return "" if index == count - 1 else f"{PARTS_DIR}/{part_id}/"
+
+
+def manifest(parts: list[Part], keys: Mapping[str, str], pagefind_version: str) -> dict:
+    """The manifest: parts newest first (the order of a newest-first listing)."""
+    count = len(parts)
+    return {
+        "format": FORMAT,
+        "pagefind": pagefind_version,
+        "filter": PART_FILTER,
+        "parts": [
+            {"id": part.id, "path": part_path(i, count, part.id), "pages": len(part.pages), "key": keys[part.id]}
+            for i, part in reversed(list(enumerate(parts)))
+        ],
+    }
+
+
+def manifest_bytes(data: dict) -> bytes:
+    return (json.dumps(data, ensure_ascii=False, sort_keys=True, separators=(",", ":")) + "\n").encode("utf-8")
+
+
+def read_manifest(data: bytes) -> dict:
+    """A manifest written by `manifest_bytes`; ValueError if it is not one we can use."""
+    value = json.loads(data.decode("utf-8"))
+    if not isinstance(value, dict) or value.get("format") != FORMAT or not isinstance(value.get("parts"), list):
+        raise ValueError("not a parts manifest of this format")
+    for part in value["parts"]:
+        if not (isinstance(part, dict) and isinstance(part.get("id"), str) and isinstance(part.get("path"), str)
+                and isinstance(part.get("key"), str) and isinstance(part.get("pages"), int)):
+            raise ValueError(f"bad part entry: {part!r}")
+    return value

@@ -1,0 +1,334 @@
+"""The search bundle, indexed in parts and reused across builds (the I/O edge).
+
+`index_site(site, previous, run)` after MkDocs has written `site`:
+
+1. partition the article pages (build_archive/parts.py) and compute each
+   part's key from what Pagefind reads of its pages;
+2. a part whose key equals the one in the previous build's manifest is copied
+   (hard-linked: files are never modified in place) from the previous bundle;
+3. every other part is indexed on its own: its pages are linked into a
+   temporary site folder (same relative paths, so result URLs are right),
+   `run` (site.pagefind) indexes it, stable_bundle makes the bundle
+   byte-identical from build to build, offline writes its file:// twins —
+   two parts at a time (2 cores; mind the memory: parts.SEALED_SIZE);
+4. the newest part becomes the bundle folder itself (SITE/pagefind/, with
+   pagefind.js and the wasm, so Pagefind's primary index is the part most
+   searches need first), older parts go to SITE/pagefind/parts/<id>/ with
+   their data files only, and SITE/pagefind/parts.json lists them all,
+   newest first, for the browser (with its file:// twin).
+
+A bundle is the same bytes wherever it lies (Pagefind writes site-relative
+URLs), so a part moves from the bundle folder to parts/<id>/ unchanged when a
+newer part opens. Incremental and full builds give byte-identical bundles.
+
+Reading every page to compute the keys costs about a second per 5,000 pages
+(machine idle); with a cache file, a page whose size and modification time are
+those it had when last read is not read again (the incremental MkDocs build
+keeps the unchanged pages' times).
+"""
+from __future__ import annotations
+
+import json
+import os
+import re
+import shutil
+import time
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from importlib import metadata
+from pathlib import Path
+from typing import Callable
+
+from . import offline, parts, stable_bundle
+
+BUNDLE = "pagefind"
+WORK = ".search-parts"  # temporary sites, inside the site being built (removed at the end)
+PREVIOUS = ".pagefind-previous"  # a bundle already in the site (a staging folder seeded with the last site)
+
+# A part's own files, relative to its folder; their file:// twins are offline/<file>.js.
+_DATA = re.compile(r"pagefind-entry\.json|pagefind\.[^/]+\.pf_meta|index/[^/]+\.pf_index"
+                   r"|fragment/[^/]+\.pf_fragment|filter/[^/]+\.pf_filter")
+_TWIN = f"{offline.TWIN_DIR}/"
+# Files of the bundle folder that belong to no part.
+_OWN = (parts.MANIFEST, f"{_TWIN}{parts.MANIFEST}.js")
+# Pagefind's runtime, the same for every part of one Pagefind version: kept once, in the bundle folder.
+RUNTIME_REQUIRED = ("pagefind.js", f"{_TWIN}pagefind.js")
+
+
+class SearchIndexError(RuntimeError):
+    """The search bundle could not be built; the message says which part and why."""
+
+
+@dataclass(frozen=True)
+class IndexStats:
+    """What `index_site` did. bundle_bytes/twin_bytes/files as offline.OfflineStats, over all parts."""
+
+    bundle_bytes: int
+    twin_bytes: int
+    files: int
+    parts: tuple[str, ...] = ()  # part ids, newest first
+    indexed: tuple[str, ...] = ()  # parts indexed by Pagefind in this build
+    reused: tuple[str, ...] = ()  # parts copied from the previous build
+    seconds: dict[str, float] = field(default_factory=dict)  # per indexed part: Pagefind + canonical form + twins
+    pages: int = 0
+
+
+def pagefind_version() -> str:
+    try:
+        return metadata.version("pagefind_bin_extended")
+    except metadata.PackageNotFoundError:
+        return "unknown"
+
+
+def is_part_file(rel: str) -> bool:
+    """A file of one part's bundle (data or twin), by its path relative to the part's folder."""
+    if rel.startswith(_TWIN) and rel.endswith(".js"):
+        rel = rel[len(_TWIN):-3]
+    return _DATA.fullmatch(rel) is not None
+
+
+def walk(folder: Path, skip: tuple[str, ...] = ()) -> list[str]:
+    """Relative paths of the files under `folder`, not under its top-level folders named in `skip`."""
+    found, stack = [], [("", str(folder))]
+    while stack:
+        prefix, path = stack.pop()
+        with os.scandir(path) as entries:
+            for entry in entries:
+                if entry.is_dir(follow_symlinks=False):
+                    if prefix or entry.name not in skip:
+                        stack.append((f"{prefix}{entry.name}/", entry.path))
+                elif entry.is_file(follow_symlinks=False):
+                    found.append(prefix + entry.name)
+    return sorted(found)
+
+
+def part_files(folder: Path) -> list[str]:
+    """A part's data files and twins (in the bundle folder: those of the newest part)."""
+    return [rel for rel in walk(folder, skip=(parts.PARTS_DIR,)) if is_part_file(rel)]
+
+
+def runtime_files(bundle: Path) -> list[str]:
+    """Pagefind's runtime in a bundle folder: everything but its part's files and ours."""
+    return [rel for rel in walk(bundle, skip=(parts.PARTS_DIR,)) if not is_part_file(rel) and rel not in _OWN]
+
+
+# --- reading the site ------------------------------------------------------------------
+
+
+def site_pages(site: Path) -> tuple[list[str], list[str]]:
+    """(article pages, other pages): site-relative paths of the HTML files, sorted."""
+    articles, others = [], []
+    for rel in walk(site, skip=(BUNDLE, WORK, PREVIOUS)):
+        if rel.endswith(".html"):
+            (articles if parts.is_article(rel) else others).append(rel)
+    return articles, others
+
+
+def check_only_articles_are_indexed(site: Path, others: list[str]) -> None:
+    """Only article pages are put into parts; a data-pagefind-body elsewhere would be lost."""
+    stray = [rel for rel in others if b"data-pagefind-body" in (site / rel).read_bytes()]
+    if stray:
+        raise SearchIndexError(
+            f"{len(stray)} page(s) outside articles/ have data-pagefind-body but only article pages are "
+            f"indexed (build_archive/parts.py): {', '.join(stray[:5])}")
+
+
+def page_digests(site: Path, pages: list[str], cache: dict) -> tuple[dict[str, str], dict]:
+    """(path -> digest of what Pagefind reads, the new cache). The cache maps a path to the
+    [size, mtime_ns, digest] it had when last read; a page with the same size and time is not read."""
+    digests, fresh = {}, {}
+    for rel in pages:
+        stat = os.stat(site / rel)
+        stamp = [stat.st_size, stat.st_mtime_ns]
+        known = cache.get(rel)
+        if isinstance(known, list) and len(known) == 3 and known[:2] == stamp:
+            digest = known[2]
+        else:
+            digest = parts.page_digest((site / rel).read_text("utf-8", errors="replace"))
+        digests[rel], fresh[rel] = digest, [*stamp, digest]
+    return digests, fresh
+
+
+def read_cache(path: Path | None) -> dict:
+    try:
+        data = json.loads(path.read_text("utf-8")) if path else {}
+        return data["pages"] if data.get("format") == parts.FORMAT and isinstance(data.get("pages"), dict) else {}
+    except (OSError, ValueError, AttributeError, KeyError):
+        return {}
+
+
+def write_cache(path: Path | None, pages: dict) -> None:
+    if path is None:
+        return
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(path.name + ".tmp")
+    tmp.write_text(json.dumps({"format": parts.FORMAT, "pages": pages}, sort_keys=True), "utf-8")
+    tmp.replace(path)
+
+
+# --- the previous build ------------------------------------------------------------------
+
+
+def _entry_pages(folder: Path) -> int | None:
+    try:
+        entry = json.loads((folder / "pagefind-entry.json").read_text("utf-8"))
+        languages = entry["languages"]
+        if not all((folder / f"pagefind.{lang['hash']}.pf_meta").is_file() for lang in languages.values()):
+            return None
+        return sum(lang["page_count"] for lang in languages.values())
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
+
+
+def _complete(folder: Path, pages: int) -> list[str] | None:
+    """A part bundle's files if it has what a search needs (entry, meta, a fragment per page, twins)."""
+    if _entry_pages(folder) != pages:
+        return None
+    files = part_files(folder)
+    twins = sum(rel.startswith(_TWIN) for rel in files)
+    fragments = sum(rel.startswith("fragment/") for rel in files)
+    return files if fragments == pages and twins * 2 == len(files) else None
+
+
+def previous_parts(bundle: Path | None) -> dict[str, tuple[str, Path, list[str]]]:
+    """Part id -> (key, folder, files) of a previous bundle we can copy from; {} if there is none."""
+    if bundle is None or not all((bundle / f).is_file() for f in RUNTIME_REQUIRED):
+        return {}
+    try:
+        old = parts.read_manifest((bundle / parts.MANIFEST).read_bytes())
+    except (OSError, ValueError):
+        return {}
+    if old.get("pagefind") != pagefind_version():
+        return {}
+    found = {}
+    for part in old["parts"]:
+        folder = (bundle / part["path"]).resolve()
+        if bundle.resolve() not in (folder, *folder.parents):
+            continue
+        files = _complete(folder, part["pages"])
+        if files is not None:
+            found[part["id"]] = (part["key"], folder, files)
+    return found
+
+
+# --- building ----------------------------------------------------------------------
+
+
+def _link(src: str, dst: str) -> None:
+    try:
+        os.link(src, dst)
+    except FileNotFoundError:
+        os.makedirs(os.path.dirname(dst), exist_ok=True)
+        os.link(src, dst)
+    except OSError:  # another file system, or no hard links: copy
+        os.makedirs(os.path.dirname(dst), exist_ok=True)
+        shutil.copyfile(src, dst)
+
+
+def _copy_files(src: Path, dst: Path, rels: list[str]) -> None:
+    """Hard links (files are never modified in place, so the previous site stays as it was)."""
+    for rel in rels:
+        _link(os.path.join(src, rel), os.path.join(dst, rel))
+
+
+def index_part(site: Path, part: parts.Part, work: Path, run: Callable[[Path], object]) -> tuple[Path, float]:
+    """Index one part on its own; returns (its bundle folder, seconds)."""
+    started = time.perf_counter()
+    tmp = work / part.id
+    _copy_files(site, tmp, list(part.pages))
+    run(tmp)  # site.pagefind: Pagefind writes tmp/pagefind/
+    try:
+        stable_bundle.canonicalise_bundle(tmp)  # Pagefind's filter order is random
+    except (ValueError, TypeError) as error:
+        raise SearchIndexError(f"Pagefind bundle of part {part.id}: {error}") from error
+    try:
+        offline.write_offline_bundle(tmp)
+    except offline.OfflineBundleError as error:
+        raise SearchIndexError(f"offline search bundle of part {part.id}: {error}") from error
+    bundle = tmp / BUNDLE
+    indexed = _entry_pages(bundle)
+    if indexed != len(part.pages):
+        raise SearchIndexError(
+            f"part {part.id}: Pagefind indexed {indexed} pages of {len(part.pages)}; does every article "
+            "page have data-pagefind-body and lang=\"zh\"?")
+    return bundle, time.perf_counter() - started
+
+
+def bundle_stats(bundle: Path) -> tuple[int, int, int]:
+    """(bytes Pagefind fetches: pagefind.js, wasm and data files; bytes of twins; twin files) over all parts."""
+    fetched = twin_bytes = twins = 0
+    for rel in walk(bundle):
+        local = rel.split("/", 2)[2] if rel.startswith(f"{parts.PARTS_DIR}/") else rel  # as in its part's folder
+        size = os.stat(bundle / rel).st_size
+        if local.startswith(_TWIN):
+            twin_bytes, twins = twin_bytes + size, twins + 1
+        elif local == "pagefind.js" or local.startswith("wasm.") or _DATA.fullmatch(local):
+            fetched += size
+    return fetched, twin_bytes, twins
+
+
+def write_manifest(bundle: Path, data: dict) -> None:
+    """parts.json and its file:// twin (the loader reads it before Pagefind starts)."""
+    raw = parts.manifest_bytes(data)
+    (bundle / parts.MANIFEST).write_bytes(raw)
+    (bundle / offline.TWIN_DIR).mkdir(exist_ok=True)
+    (bundle / offline.TWIN_DIR / f"{parts.MANIFEST}.js").write_text(offline.data_twin(raw), "utf-8")
+
+
+def index_site(site: Path, previous: Path | None, run: Callable[[Path], object], size: int | None = None,
+               sealed: int | None = None, jobs: int = 2, cache: Path | None = None) -> IndexStats:
+    """Write SITE/pagefind/: every part, reused from `previous` (a bundle folder) where unchanged.
+
+    A bundle already in SITE/pagefind (a staging folder seeded with the last
+    site) is used as the previous one. `run(folder)` runs Pagefind on a folder.
+    `size`, `sealed`: parts.PART_SIZE and parts.SEALED_SIZE unless given.
+    `cache`: a file keeping each page's digest between builds (see page_digests).
+    """
+    site = Path(site)
+    bundle = site / BUNDLE
+    work, seeded = site / WORK, site / PREVIOUS
+    for leftover in (work, seeded):
+        if leftover.exists():
+            shutil.rmtree(leftover)
+    if bundle.exists():
+        bundle.rename(seeded)
+        previous = seeded
+    try:
+        articles, others = site_pages(site)
+        check_only_articles_are_indexed(site, others)
+        if not articles:
+            raise SearchIndexError("no article pages under articles/: nothing to search")
+        plan = parts.partition(articles, size, sealed)
+        version = pagefind_version()
+        digests, known = page_digests(site, articles, read_cache(cache))
+        keys = {p.id: parts.part_key({rel: digests[rel] for rel in p.pages}, version) for p in plan}
+        old = previous_parts(previous)
+        todo = [p for p in plan if old.get(p.id, ("",))[0] != keys[p.id]]
+
+        fresh: dict[str, Path] = {}
+        seconds: dict[str, float] = {}
+        with ThreadPoolExecutor(max_workers=max(1, jobs)) as pool:
+            futures = {p.id: pool.submit(index_part, site, p, work, run) for p in todo}
+            for part_id, future in futures.items():
+                fresh[part_id], seconds[part_id] = future.result()
+
+        bundle.mkdir()
+        for i, part in enumerate(plan):
+            source, files = (fresh[part.id], part_files(fresh[part.id])) if part.id in fresh else old[part.id][1:]
+            _copy_files(source, bundle / parts.part_path(i, len(plan), part.id), files)
+        runtime = next(iter(fresh.values()), previous)
+        _copy_files(runtime, bundle, runtime_files(runtime))
+        data = parts.manifest(plan, keys, version)
+        write_manifest(bundle, data)
+        write_cache(cache, known)
+        bundle_bytes, twin_bytes, files = bundle_stats(bundle)
+        return IndexStats(
+            bundle_bytes=bundle_bytes, twin_bytes=twin_bytes, files=files,
+            parts=tuple(p["id"] for p in data["parts"]),
+            indexed=tuple(p.id for p in plan if p.id in fresh),
+            reused=tuple(p.id for p in plan if p.id not in fresh),
+            seconds=seconds, pages=len(articles))
+    finally:
+        for leftover in (work, seeded):
+            if leftover.exists():
+                shutil.rmtree(leftover, ignore_errors=True)
