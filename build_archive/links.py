@@ -17,11 +17,20 @@ tie). Every related article shares at least one of these; an article that
 shares nothing with any other gets fewer than five, or none. The theme 其他
 ("no theme found") counts as no theme.
 
+Stable under additions (issue 8): an article's candidates are only the
+articles dated up to its horizon (build_archive/horizon.py): the oldest
+BASE_ARTICLES consider each other, each later article only those up to its
+own day (undated ones: all). So a new day never changes an older article's
+related list (only the previous/next of its neighbours); relatedness is no
+longer symmetric beyond the base. An archive with fewer than BASE_ARTICLES
+dated articles is all base: every article considers all others.
+
 Scale (issue 8: 100,000 articles): no pairwise comparison. An inverted index
 maps each keyword, theme and district to the date-order positions of the
 articles that carry it. For one article, each of its terms contributes only
-the 2·WINDOW articles nearest in time from that term's list (found by
-bisection): a very common keyword (or a theme half the archive has) costs no
+the 2·WINDOW articles nearest in time from that term's list, among those
+it may link to (found by bisection; a window cut off by the horizon or the
+oldest article reaches further to the other side): a very common keyword (or a theme half the archive has) costs no
 more than a rare one, and among the many articles sharing a common term the
 ones from the same time win. Shared keywords are therefore counted within
 these windows (exact for any keyword carried by at most 2·WINDOW+1
@@ -33,10 +42,11 @@ synthetic articles in about 2 s of CPU.
 """
 from __future__ import annotations
 
-from bisect import bisect_left
+from bisect import bisect_left, bisect_right
 from collections import defaultdict
 from dataclasses import replace
 
+from . import horizon
 from .indexes import chronological
 from .models import Article, ArticleLink
 
@@ -88,12 +98,31 @@ def _postings(ordered: list[Article], terms) -> dict[str, list[int]]:
     return index
 
 
-def _near(posting: list[int], p: int) -> list[int]:
-    """The (up to 2·WINDOW) positions of `posting` nearest to p, p itself excluded."""
-    if len(posting) <= 2 * WINDOW + 1:
-        return posting
-    i = bisect_left(posting, p)
-    return posting[max(0, i - WINDOW):i + WINDOW + 1]
+def _near(posting: list[int], p: int, end: int) -> list[int]:
+    """The (up to 2·WINDOW+1) positions of `posting` before `end` nearest to p in
+    list order (p itself included: the caller drops it). Near `end` the window
+    reaches further back instead."""
+    limit = bisect_left(posting, end)
+    if limit <= 2 * WINDOW + 1:
+        return posting[:limit]
+    lo = max(0, min(bisect_left(posting, p) - WINDOW, limit - (2 * WINDOW + 1)))
+    return posting[lo:lo + 2 * WINDOW + 1]
+
+
+def _ends(ordered: list[Article]) -> list[int]:
+    """For each position, the end of the date-order prefix it may link to: the
+    articles dated up to its horizon (build_archive/horizon.py), undated ones
+    included; undated articles see everything."""
+    dates = [a.date or "" for a in ordered]  # ascending: the order's first key
+    base = horizon.base_date(dates)
+    ends: dict[str | None, int] = {}
+    result = []
+    for article in ordered:
+        seen = horizon.horizon(article.date, base)
+        if seen not in ends:
+            ends[seen] = len(ordered) if seen is None else bisect_right(dates, seen)
+        result.append(ends[seen])
+    return result
 
 
 def _themes(article: Article) -> tuple[str, ...]:
@@ -119,12 +148,15 @@ def _related(ordered: list[Article]) -> list[list[int]]:
     themes = _masks(ordered, _themes)
     districts = _masks(ordered, lambda a: a.districts)
 
+    ends = _ends(ordered)
+
     result = []
     for p, article in enumerate(ordered):
+        end = ends[p]
         # shared keywords, counted within each keyword's window
         shared: dict[int, int] = defaultdict(int)
         for keyword in dict.fromkeys(article.keywords):
-            for q in _near(by_keyword[keyword], p):
+            for q in _near(by_keyword[keyword], p, end):
                 shared[q] += 1
         shared.pop(p, None)
         # too few: articles sharing a theme, then a district (0 shared keywords)
@@ -132,7 +164,7 @@ def _related(ordered: list[Article]) -> list[list[int]]:
             if len(shared) >= LIMIT:
                 break
             for term in dict.fromkeys(terms):
-                for q in _near(index[term], p):
+                for q in _near(index[term], p, end):
                     shared.setdefault(q, 0)
             shared.pop(p, None)
         # only those sharing as many keywords as the LIMIT-th best can be shown

@@ -12,7 +12,7 @@ from typing import Sequence
 
 import yaml
 
-from . import datafiles, dates, gazetteer, indexes, links, parallel, render, themes, words
+from . import datafiles, dates, gazetteer, horizon, indexes, links, parallel, render, themes, words
 from .cache import PageCache, page_key
 from .corpus import PageFile
 from .corrections import Correction, apply_corrections, settled
@@ -138,17 +138,35 @@ def with_keywords_and_slugs(articles: list[Article], terms: list[Terms] | None =
     """Keywords by TF-IDF over the archive itself; a stable path for each article.
 
     `terms` are the articles' words, tokenised per page (in the worker pool,
-    cached); only the archive-wide IDF and the top-k selection happen here.
+    cached); only the IDF and the top-k selection happen here. Each article's
+    IDF is over the articles dated up to its horizon (build_archive/horizon.py:
+    the oldest BASE_ARTICLES share one IDF, each later article the archive as
+    it stood on its own day, undated ones the whole archive), so adding a newer
+    day changes no older article's keywords. One pass in date order, adding
+    each day's documents to a running count (themes.GrowingIdf).
     """
     if terms is None:
         words.setup(gazetteer.gazetteer_words())
         terms = [article_terms(a) for a in articles]
-    idf = themes.build_idf(_DistinctWords(terms))
+    distinct = _DistinctWords(terms)
     places = frozenset(gazetteer.gazetteer_words())  # names make poor keywords: they are districts already
-    return [
-        replace(a, keywords=themes.keywords(t.tokens(), idf, exclude=places), slug="")
-        for a, t in zip(articles, terms)
-    ]
+    base = horizon.base_date(a.date for a in articles)
+    undated = [i for i, a in enumerate(articles) if not a.date]
+    by_horizon: dict[str, list[int]] = {}
+    for i in sorted((i for i, a in enumerate(articles) if a.date), key=lambda i: articles[i].date):
+        by_horizon.setdefault(horizon.horizon(articles[i].date, base), []).append(i)
+
+    idf = themes.GrowingIdf()
+    for i in undated:  # undated articles count as the oldest: in every article's IDF
+        idf.add(distinct[i])
+    chosen: list[tuple[str, ...]] = [()] * len(articles)
+    for group in [*by_horizon.values(), undated]:  # undated last: they use the whole archive
+        for i in group:
+            if articles[i].date:
+                idf.add(distinct[i])
+        for i in group:
+            chosen[i] = themes.keywords(terms[i].tokens(), idf, exclude=places)
+    return [replace(a, keywords=k, slug="") for a, k in zip(articles, chosen)]
 
 
 class _DistinctWords(abc.Sequence):

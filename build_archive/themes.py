@@ -15,14 +15,17 @@ see to it:
   * tf is sublinear (1 + ln tf), so a common word repeated 30 times in a long
     feature cannot outweigh a rarer topical word;
 and `keywords(..., exclude=place_names)` drops place names outright (the
-district field already carries them).
+district field already carries them). `GrowingIdf` is the same idf read
+while the archive grows day by day: each article's keywords use the archive
+up to its horizon (build_archive/horizon.py), so a new day leaves older
+articles' keywords alone.
 """
 from __future__ import annotations
 
 import math
 import re
 import unicodedata
-from collections import Counter
+from collections import Counter, abc
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -226,6 +229,50 @@ def build_idf(documents: Sequence[Sequence[str]], max_share: float = 0.5) -> Idf
     )
 
 
+class GrowingIdf(abc.Mapping):
+    """The idf of `build_idf` over an archive that grows one document at a
+    time (`add`), read at any point without recounting: values are computed
+    on lookup from the running document frequencies, with the same formula
+    (so the same floats) as `build_idf` over the documents added so far.
+    pipeline.with_keywords_and_slugs reads it as each day is added
+    (build_archive/horizon.py): cost O(total distinct words), not a
+    recount per day."""
+
+    def __init__(self, max_share: float = 0.5):
+        self.max_share = max_share
+        self.frequency: Counter[str] = Counter()
+        self.documents = 0
+
+    def add(self, distinct_words: Sequence[str]) -> None:
+        """One more document, given as its distinct words."""
+        self.frequency.update(distinct_words)
+        self.documents += 1
+
+    def __getitem__(self, word: str) -> float:
+        count = self.frequency.get(word)
+        if count is None:
+            raise KeyError(word)
+        total = self.documents
+        return 0.0 if count > self.max_share * total else math.log((total + 1) / (count + 1))
+
+    def get(self, word: str, default: float | None = None) -> float | None:  # the hot path of `keywords`
+        count = self.frequency.get(word)
+        if count is None:
+            return default
+        total = self.documents
+        return 0.0 if count > self.max_share * total else math.log((total + 1) / (count + 1))
+
+    def __iter__(self):
+        return iter(self.frequency)
+
+    def __len__(self) -> int:
+        return len(self.frequency)
+
+    @property
+    def unseen(self) -> float:
+        return math.log(self.documents + 1)
+
+
 def keywords(
     tokens: Sequence[str],
     idf: Mapping[str, float],
@@ -240,7 +287,7 @@ def keywords(
     (in too many documents) and words in `exclude` (place names) never appear.
     Ties go to the word that comes first in the text.
     """
-    if isinstance(idf, Idf):
+    if isinstance(idf, (Idf, GrowingIdf)):
         unseen = idf.unseen
     else:
         unseen = max(idf.values(), default=0.0)

@@ -169,3 +169,30 @@ def test_the_page_front_matter_carries_the_links(linked):
     assert meta == render.front_matter(a)
     unlinked = render.front_matter(replace(a, related=(), previous=None, next=None))
     assert (unlinked["related"], unlinked["previous"], unlinked["next"]) == ([], None, None)
+
+
+def test_a_newer_day_leaves_older_related_lists_alone():
+    """Issue 8: candidates are the articles dated up to each article's horizon
+    (build_archive/horizon.py), so 30 articles of a new day change no older
+    article's related list, only the `next` of the previously newest one.
+    (The old rule, every article a candidate of every other, changes hundreds.)"""
+    old = synthetic(1500, seed=5)
+    assert sum(1 for a in old if a.date) > links.horizon.BASE_ARTICLES
+    rng = random.Random(6)
+    vocabulary = sorted({k for a in old for k in a.keywords})
+    day = [article(100000 + i, "2025-01-01", keywords=dict.fromkeys(rng.sample(vocabulary[:200], 8)),
+                   themes=rng.sample(THEMES, 2), districts=[rng.choice(DISTRICTS)]) for i in range(30)]
+    before = by_slug(links.link_articles(old))
+    after = by_slug(links.link_articles(old + day))
+    newest = indexes.newest_first(old)[0].slug
+    for slug, a in before.items():
+        b = after[slug]
+        if a.date:
+            assert b.related == a.related, slug
+            assert b.previous == a.previous and (b.next == a.next or slug == newest), slug
+    assert all(len(after[a.slug].related) == links.LIMIT for a in day)
+    # beyond the base, an article links only to older ones (or same day, or undated)
+    base = links.horizon.base_date(a.date for a in old + day)
+    for a in after.values():
+        if a.date and a.date > base:
+            assert all((r.date or "") <= a.date for r in a.related), a.slug

@@ -360,6 +360,8 @@ def shown(page) -> list[dict]:
 
 
 def counts(page, name: str) -> dict[str, int]:
+    # with a query, the counts come once the results are shown (search.js loads the filter chunks then)
+    page.locator(".qz-search__filters[data-counts='complete']").wait_for()
     labels = page.locator(f".qz-filter[data-filter='{name}'] label").all_inner_texts()
     return {m.group(1): int(m.group(2)) for m in (re.fullmatch(r"\s*(\S+)\s+\((\d+)\)\s*", t) for t in labels) if m}
 

@@ -208,8 +208,10 @@
     var generation = 0;
     var current = null; // the shown search: see `page`
 
-    function renderFilters(pf, available) {
+    // `complete`: counted with every filter chunk loaded (data-counts="complete", which tests wait for)
+    function renderFilters(pf, available, complete) {
       filterBox.textContent = "";
+      filterBox.setAttribute("data-counts", complete ? "complete" : "partial");
       FILTERS.forEach(function (name) {
         var counts = available[name] || {};
         var values = Object.keys(counts).filter(function (v) { return counts[v] > 0 || (state.filters[name] || []).indexOf(v) >= 0; });
@@ -317,13 +319,13 @@
           status.textContent = "输入字词开始搜索；可按区县、主题、年份筛选。";
           list.textContent = "";
           more.hidden = true;
-          return loadFilters(pf).then(function (all) { if (mine === generation) renderFilters(pf, all); });
+          return loadFilters(pf).then(function (all) { if (mine === generation) renderFilters(pf, all, true); });
         }
         status.textContent = "正在搜索…";
         var counted = filtersLoaded; // counts need every filter chunk: loaded already?
         return find(pf, query, options, RANKED).then(function (found) {
           if (mine !== generation) return;
-          renderFilters(pf, found.filters);
+          renderFilters(pf, found.filters, !!counted);
           list.textContent = "";
           var search = current = { found: found, sorted: !!options.sort, loaded: [], shown: 0 };
           search.pending = page(search, FIRST).then(function () { return page(search, PAGE_SIZE); });
@@ -331,7 +333,7 @@
             if (counted || search !== current) return;
             // the same search again once the filter chunks are in: every count (chunks are cached)
             return loadFilters(pf).then(function () { return find(pf, query, options, RANKED); }).then(function (again) {
-              if (search === current) renderFilters(pf, again.filters);
+              if (search === current) renderFilters(pf, again.filters, true);
             });
           });
         });
