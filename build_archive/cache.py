@@ -42,7 +42,7 @@ def code_fingerprint(package: Path = PACKAGE) -> str:
     """A hash of what extraction runs: the package's modules (but OUTPUT_MODULES),
     its data files, jieba's version and Python's."""
     digest = hashlib.blake2b(digest_size=8)
-    digest.update(f"{FORMAT} {sys.version_info[:2]} jieba {_version('jieba')}".encode())
+    digest.update(f"{FORMAT} {sys.version_info[:2]} jieba {installed_version('jieba')}".encode())
     files = [p for p in sorted(package.glob("*.py")) if p.stem not in OUTPUT_MODULES]
     files += sorted(p for p in (package / "data").rglob("*") if p.is_file())
     for path in files:
@@ -51,7 +51,7 @@ def code_fingerprint(package: Path = PACKAGE) -> str:
     return digest.hexdigest()
 
 
-def _version(distribution: str) -> str:
+def installed_version(distribution: str) -> str:
     try:
         return metadata.version(distribution)
     except metadata.PackageNotFoundError:

@@ -37,10 +37,11 @@ import os
 import shutil
 import sys
 from dataclasses import dataclass
-from importlib import metadata
 from pathlib import Path
 
 import yaml
+
+from .cache import installed_version
 
 FORMAT = 1
 PACKAGE = Path(__file__).resolve().parent
@@ -100,7 +101,7 @@ def fingerprint(config: Path, overrides: Path, docs_dir: Path, site_url: str = "
     overrides/, docs/assets/, the versions of MkDocs and what it renders
     with, SITE_URL, and how we run MkDocs."""
     digest = hashlib.blake2b(digest_size=16)
-    versions = {name: _version(name) for name in DISTRIBUTIONS}
+    versions = {name: installed_version(name) for name in DISTRIBUTIONS}
     digest.update(json.dumps([FORMAT, sys.version_info[:2], versions, site_url]).encode())
     inputs = [("mkdocs.yml", config)]
     inputs += [(f"overrides/{rel}", path) for rel, path in _files(overrides)]
@@ -109,13 +110,6 @@ def fingerprint(config: Path, overrides: Path, docs_dir: Path, site_url: str = "
     for name, path in inputs:
         digest.update(f"{name}\0{_hash(path.read_bytes())}\0".encode())
     return digest.hexdigest()
-
-
-def _version(distribution: str) -> str:
-    try:
-        return metadata.version(distribution)
-    except metadata.PackageNotFoundError:
-        return "none"
 
 
 def read_config(config: Path) -> dict | None:

@@ -17,6 +17,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from build_archive import parts, search_index, searchgrams, site
+from test_site import articles  # the same reading of built articles
 
 PROJECT = Path(__file__).resolve().parent.parent
 SMALL, SEALED = 5, 10  # part sizes for the real build: the 22 sample articles become 4 parts
@@ -306,18 +307,6 @@ def test_pages_outside_articles_are_never_indexed_silently(tmp_path):
 # --- searching the four parts in Chromium ---------------------------------------------------------
 
 
-def articles(root: Path) -> list[dict]:
-    """Each article's front matter and text, as tests/test_site.py reads them."""
-    import yaml
-
-    out = []
-    for path in sorted((root / "docs" / "articles").rglob("*.md")):
-        _, front, body = path.read_text("utf-8").split("---\n", 2)
-        meta = yaml.safe_load(front)
-        body = body.split('<div class="qz-grams"', 1)[0]
-        text = re.sub(r"\\(.)", r"\1", body).replace("## ", "").replace("&amp;", "&")
-        out.append({**meta, "text": text, "url": path.relative_to(root / "docs").with_suffix(".html").as_posix()})
-    return out
 
 
 def containing(found: list[dict], needle: str) -> list[dict]:
