@@ -25,7 +25,6 @@ from __future__ import annotations
 import argparse
 import contextlib
 import functools
-import gzip
 import http.server
 import io
 import json
@@ -101,33 +100,19 @@ def folder_bytes(folder: Path) -> int:
 # --- the browser ---------------------------------------------------------------------
 
 
-class CountingHandler(http.server.SimpleHTTPRequestHandler):
-    """Serves the site as GitHub Pages would (text gzip'd) and counts the bytes sent."""
+class CountingHandler(bench.StaticHandler):
+    """Serves the site as GitHub Pages would (bench.StaticHandler: text gzipped) and counts the bytes sent."""
 
+    gzipped: dict[str, bytes] = {}
     sent: list[tuple[str, int, float]] = []  # (path, bytes, time sent)
-    TEXT = (".html", ".js", ".css", ".json", ".svg", ".txt")
 
-    def log_message(self, *args):
-        pass
-
-    def do_GET(self):
-        path = Path(self.translate_path(self.path))
-        if path.is_file() and path.suffix in self.TEXT and "gzip" in self.headers.get("Accept-Encoding", ""):
-            body = gzip.compress(path.read_bytes(), compresslevel=6)
-            self.send_response(200)
-            self.send_header("Content-Type", self.guess_type(str(path)))
-            self.send_header("Content-Encoding", "gzip")
-            self.send_header("Content-Length", str(len(body)))
-            self.end_headers()
-            self.wfile.write(body)
-            CountingHandler.sent.append((self.path, len(body), time.time()))
-        else:
-            super().do_GET()
+    def wrote(self, nbytes):
+        CountingHandler.sent.append((self.path, nbytes, time.time()))
 
     def copyfile(self, source, outputfile):
         data = source.read()
         outputfile.write(data)
-        CountingHandler.sent.append((self.path, len(data), time.time()))
+        self.wrote(len(data))
 
 
 def measure_query(browser, url: str, file_root: Path | None) -> dict:

@@ -585,8 +585,12 @@ class StaticHandler(http.server.SimpleHTTPRequestHandler):
             self.send_header("Content-Length", str(len(body)))
             self.end_headers()
             self.wfile.write(body)
+            self.wrote(len(body))
             return
         super().do_GET()
+
+    def wrote(self, nbytes: int) -> None:
+        """Called with the size of each gzipped body sent (a hook for byte counting)."""
 
 
 def serve(site: Path, root: Path):
