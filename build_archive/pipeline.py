@@ -8,7 +8,7 @@ from importlib import resources
 from collections import Counter, abc
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Sequence
+from typing import Iterator, Sequence
 
 import yaml
 
@@ -312,15 +312,22 @@ def _no_setup() -> None:
     pass
 
 
-def docs_files(articles: list[Article], unchanged=None) -> dict[str, str | None]:
-    """Every generated file of docs/: path -> text, or None where `unchanged(path,
-    article)` says docs/ already holds that article's page (cache.RenderedPages)."""
+def docs_items(articles: list[Article], unchanged=None) -> Iterator[tuple[str, str | None]]:
+    """Every generated file of docs/ as (path, text), text None where `unchanged(path,
+    article)` says docs/ already holds that article's page (cache.RenderedPages).
+
+    A generator, so that the build writes each page as it comes and never holds
+    the whole archive's Markdown (site.write_docs)."""
     paths = [f"{a.slug}.md" for a in articles]
     keep = [bool(unchanged and unchanged(path, a)) for path, a in zip(paths, articles)]
     todo = [a for a, kept in zip(articles, keep) if not kept]
-    rendered = iter(list(parallel.map_ordered(render.article_markdown, todo, initializer=_no_setup,
-                                              min_items=POOL_MIN_RENDERS)))
-    files: dict[str, str | None] = {path: None if kept else next(rendered) for path, kept in zip(paths, keep)}
-    files.update(indexes.build_indexes(articles))
-    files.update(datafiles.data_files(articles))  # docs/data/articles.json, .csv
-    return files
+    rendered = parallel.map_ordered(render.article_markdown, todo, initializer=_no_setup, min_items=POOL_MIN_RENDERS)
+    for path, kept in zip(paths, keep):
+        yield path, None if kept else next(rendered)
+    yield from indexes.build_indexes(articles).items()
+    yield from datafiles.data_files(articles).items()  # docs/data/articles.json, .csv
+
+
+def docs_files(articles: list[Article], unchanged=None) -> dict[str, str | None]:
+    """`docs_items` as one dict (tests, and small archives)."""
+    return dict(docs_items(articles, unchanged))

@@ -6,15 +6,24 @@ import shutil
 import subprocess
 import sys
 import tempfile
+from collections.abc import Iterable, Mapping
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import replace
 from pathlib import Path
 
 import yaml
 
-from . import incremental, search_index
+from . import incremental, mkdocs_share, search_index
 
 PROJECT = Path(__file__).resolve().parent.parent
 CONFIG = PROJECT / "mkdocs.yml"
+SHARE_HOOK = Path(mkdocs_share.__file__)
+# A full MkDocs build runs this many MkDocs processes at once (2 cores), each
+# rendering at most MKDOCS_PAGES_PER_RUN pages; sites under MKDOCS_SPLIT_FROM
+# pages are built by one process (a second one would cost more than it saves).
+MKDOCS_JOBS = 2
+MKDOCS_PAGES_PER_RUN = 5000
+MKDOCS_SPLIT_FROM = 200
 # What the build generates inside docs/; everything else there is hand-written.
 GENERATED = ("articles", "districts", "themes", "dates", "authors", "data", "index.md", "search.md")
 
@@ -23,11 +32,13 @@ class BuildError(RuntimeError):
     pass
 
 
-def write_docs(docs_dir: Path, files: dict[str, str | None]) -> tuple[int, int]:
+def write_docs(docs_dir: Path, files: Mapping[str, str | None] | Iterable[tuple[str, str | None]]) -> tuple[int, int]:
     """Write the generated pages; leave unchanged files alone, delete stale ones.
 
-    A None text means the file is already there as it should be (an article
-    page the build did not need to render again: cache.RenderedPages).
+    `files`: path -> text, or (path, text) pairs as they are rendered
+    (pipeline.docs_items). A None text means the file is already there as it
+    should be (an article page the build did not need to render again:
+    cache.RenderedPages).
 
     Returns (files written, files deleted). Hand-written pages (about.md) and
     assets are copied from the project's docs/ when building elsewhere.
@@ -40,14 +51,18 @@ def write_docs(docs_dir: Path, files: dict[str, str | None]) -> tuple[int, int]:
             rel = path.relative_to(project_docs)
             if path.is_file() and rel.parts[0] not in GENERATED:
                 _write_if_changed(docs_dir / rel, path.read_bytes())
-    written = sum(_write_if_changed(docs_dir / rel, text.encode("utf-8"))
-                  for rel, text in sorted(files.items()) if text is not None)
+    generated: set[str] = set()
+    written = 0
+    for rel, text in files.items() if isinstance(files, Mapping) else files:
+        generated.add(rel)
+        if text is not None:
+            written += _write_if_changed(docs_dir / rel, text.encode("utf-8"))
     deleted = 0
     for root in GENERATED:
         target = docs_dir / root
         existing = [target] if target.is_file() else sorted(p for p in target.rglob("*") if p.is_file()) if target.is_dir() else []
         for path in existing:
-            if path.relative_to(docs_dir).as_posix() not in files:
+            if path.relative_to(docs_dir).as_posix() not in generated:
                 path.unlink()
                 deleted += 1
         if target.is_dir():  # folders emptied above (a year with no article left)
@@ -72,11 +87,13 @@ def _run(command: list[str], what: str, env: dict | None = None) -> str:
     return result.stdout + result.stderr
 
 
-def mkdocs_build(docs_dir: Path, out_dir: Path, source_date_epoch: int, dirty: bool = False) -> None:
+def mkdocs_build(docs_dir: Path, out_dir: Path, source_date_epoch: int, dirty: bool = False,
+                 share: tuple[int, int] | None = None) -> None:
     """Run MkDocs with the project's mkdocs.yml, pointed at these folders.
 
     `dirty`: render only pages whose source is newer than their output in
     `out_dir` (prepared by incremental.seed); else `out_dir` is emptied first.
+    `share` (k, n): render only every n-th page, from the k-th (build_archive/mkdocs_share.py).
     """
     with tempfile.TemporaryDirectory() as tmp:
         child = Path(tmp) / "mkdocs.yml"
@@ -90,11 +107,49 @@ def mkdocs_build(docs_dir: Path, out_dir: Path, source_date_epoch: int, dirty: b
             # "owner/repo": article pages link "报告错误" to a pre-filled GitHub issue (the Pages workflow sets it)
             **({"extra": {"corrections": {"github": os.environ["CORRECTIONS_GITHUB"]}}}
                if os.environ.get("CORRECTIONS_GITHUB") else {}),
+            **({"hooks": [str(SHARE_HOOK)]} if share else {}),
         }, allow_unicode=True), "utf-8")
         # SOURCE_DATE_EPOCH: no build time in the output, so builds are byte-identical
         env = {**os.environ, "SOURCE_DATE_EPOCH": str(source_date_epoch)}
-        mode = "--dirty" if dirty else "--clean"
+        if share:
+            env[mkdocs_share.VARIABLE] = f"{share[0]}/{share[1]}"
+        mode = "--dirty" if dirty or share else "--clean"  # a share is built into an empty folder
         _run([sys.executable, "-m", "mkdocs", "build", "--quiet", mode, "-f", str(child)], "mkdocs build", env)
+
+
+def mkdocs_full_build(docs_dir: Path, out_dir: Path, source_date_epoch: int, jobs: int = MKDOCS_JOBS,
+                      per_run: int = MKDOCS_PAGES_PER_RUN) -> int:
+    """A full MkDocs build as several MkDocs processes, `jobs` at a time, each
+    rendering one share of the pages (mkdocs_share.py) into its own folder;
+    the other shares' pages are then moved into `out_dir` (share 0, which also
+    holds the static files). Returns the number of MkDocs processes run.
+
+    Two processes use both cores (MkDocs is single-threaded), and at most
+    `per_run` pages per process bound the memory (MkDocs keeps every page's
+    HTML until it has rendered them all)."""
+    pages = sum(1 for _ in docs_dir.rglob("*.md"))
+    shares = max(-(-pages // per_run), jobs if pages >= MKDOCS_SPLIT_FROM else 1)
+    if shares == 1:
+        mkdocs_build(docs_dir, out_dir, source_date_epoch)
+        return 1
+    outs = [out_dir] + [out_dir.with_name(f"{out_dir.name}-share{k}") for k in range(1, shares)]
+    for out in outs:  # each share is a dirty build (mkdocs_share.py): start from nothing
+        shutil.rmtree(out, ignore_errors=True)
+    try:
+        with ThreadPoolExecutor(max_workers=jobs) as pool:
+            for done in [pool.submit(mkdocs_build, docs_dir, out, source_date_epoch, share=(k, shares))
+                         for k, out in enumerate(outs)]:
+                done.result()
+        for out in outs[1:]:
+            # a share's own pages, plus what every MkDocs run writes (404.html, sitemap) and share 0 has
+            for rel in search_index.walk(out):
+                if not (out_dir / rel).exists():
+                    (out_dir / rel).parent.mkdir(parents=True, exist_ok=True)
+                    os.rename(out / rel, out_dir / rel)
+    finally:
+        for out in outs[1:]:
+            shutil.rmtree(out, ignore_errors=True)
+    return shares
 
 
 def pagefind(site_dir: Path) -> str:
@@ -123,8 +178,9 @@ def mkdocs_stage(docs_dir: Path, site_dir: Path, staging: Path, source_date_epoc
                      f" {len(plan.removed)} removed")
         mkdocs_build(docs_dir, staging, source_date_epoch, dirty=True)
     else:
-        notes.append(f"mkdocs: full build ({'--full' if full else 'no cache folder' if not cache_dir else why})")
-        mkdocs_build(docs_dir, staging, source_date_epoch)
+        runs = mkdocs_full_build(docs_dir, staging, source_date_epoch)
+        notes.append(f"mkdocs: full build ({'--full' if full else 'no cache folder' if not cache_dir else why}),"
+                     f" {runs} MkDocs process{'es' if runs > 1 else ''}")
     return current
 
 

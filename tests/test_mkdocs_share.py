@@ -1,0 +1,72 @@
+"""A full MkDocs build split over several MkDocs processes (site.mkdocs_full_build,
+build_archive/mkdocs_share.py) gives the site one MkDocs process gives."""
+from __future__ import annotations
+
+import filecmp
+from pathlib import Path
+
+import pytest
+
+from build_archive import mkdocs_share, site
+
+
+def tree(folder: Path) -> dict[str, bytes]:
+    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+SITE_URL = "https://example.github.io/archive/"  # MkDocs then lists every page in sitemap.xml
+
+
+@pytest.fixture(scope="module")
+def single(built, tmp_path_factory):
+    out = tmp_path_factory.mktemp("single") / "site"
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv("SITE_URL", SITE_URL)
+        site.mkdocs_build(built / "docs", out, 1700000000)
+    return out
+
+
+@pytest.mark.parametrize("jobs, per_run", [(2, 1000), (2, 13)])
+def test_shared_build_equals_one_process(built, single, tmp_path, jobs, per_run, monkeypatch):
+    monkeypatch.setattr(site, "MKDOCS_SPLIT_FROM", 1)  # the sample is small: split it anyway
+    monkeypatch.setenv("SITE_URL", SITE_URL)
+    assert (single / "sitemap.xml").read_text("utf-8").count("<url>") >= 22
+    out = tmp_path / "site"
+    runs = site.mkdocs_full_build(built / "docs", out, 1700000000, jobs=jobs, per_run=per_run)
+    pages = len(list((built / "docs").rglob("*.md")))
+    assert runs == max(jobs, -(-pages // per_run)) and runs >= 2
+    assert sorted(tree(out)) == sorted(tree(single)), "a page or file missing, or extra"
+    different = [rel for rel in tree(single) if not filecmp.cmp(single / rel, out / rel, shallow=False)]
+    assert different == []
+    assert not list(tmp_path.glob("site-share*")), "the shares' folders are removed"
+
+
+def test_a_small_site_is_one_process(built, tmp_path):
+    assert site.mkdocs_full_build(built / "docs", tmp_path / "site", 1700000000, per_run=10**6) == 1
+
+
+def test_each_share_renders_only_its_pages(built, tmp_path, monkeypatch):
+    """Share 1 of 3 writes every third page and none of the static files; share 0 has the assets."""
+    pages = sorted(p.relative_to(built / "docs").as_posix() for p in (built / "docs").rglob("*.md"))
+    mine = {p for i, p in enumerate(pages) if mkdocs_share.share_of(i, 3) == 1}
+    out = tmp_path / "share1"
+    site.mkdocs_build(built / "docs", out, 1700000000, share=(1, 3))
+    everyone = {"404.html", "sitemap.xml", "sitemap.xml.gz"}  # what every MkDocs run writes
+    written = set(tree(out)) - everyone
+    assert written == {p[:-3] + ".html" for p in mine}
+    zero = tmp_path / "share0"
+    site.mkdocs_build(built / "docs", zero, 1700000000, share=(0, 3))
+    assert (zero / "assets" / "javascripts" / "search.js").is_file()
+    assert not (zero / f"{sorted(mine)[0][:-3]}.html").exists()
+
+
+def test_failing_share_fails_the_build_and_cleans_up(built, tmp_path, monkeypatch):
+    def fail(docs_dir, out_dir, epoch, dirty=False, share=None):
+        out_dir.mkdir(parents=True, exist_ok=True)
+        if share and share[0] == 1:
+            raise site.BuildError("mkdocs build failed (exit 1)")
+    monkeypatch.setattr(site, "mkdocs_build", fail)
+    monkeypatch.setattr(site, "MKDOCS_SPLIT_FROM", 1)
+    with pytest.raises(site.BuildError):
+        site.mkdocs_full_build(built / "docs", tmp_path / "site", 1700000000, jobs=2, per_run=1000)
+    assert not list(tmp_path.glob("site-share*"))
