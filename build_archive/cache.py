@@ -34,7 +34,8 @@ FORMAT = 1  # bump when the entries' shape changes without a code change here
 # until it is listed here.
 OUTPUT_MODULES = frozenset({
     "__init__", "__main__", "cli", "render", "indexes", "site", "offline", "stable_bundle",
-    "searchgrams", "incremental", "parallel", "bench", "parts",
+    "searchgrams", "incremental", "parallel", "bench", "parts", "search_index", "mkdocs_share", "chart",
+    "datafiles", "combine", "shards", "sharding_cli",
 })
 
 
@@ -95,8 +96,10 @@ class PageCache:
         return None
 
     def put(self, key: str, value) -> None:
+        self.put_file(self.path(key), value)
+
+    def put_file(self, path: Path, value) -> None:
         """Write atomically (a reader never sees half an entry); never fail the build."""
-        path = self.path(key)
         temporary = None
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
@@ -108,6 +111,22 @@ class PageCache:
             self.write_errors += 1
             if temporary:
                 Path(temporary).unlink(missing_ok=True)
+
+    # Keywords chosen at the previous build (pipeline.with_keywords_and_slugs), one file for
+    # the archive: with the code fingerprint in the folder name, a code change starts it afresh.
+    def keyword_memo(self) -> dict:
+        try:
+            if self.read:
+                with open(self.folder / "keywords.memo", "rb") as file:
+                    memo = pickle.load(file)
+                if isinstance(memo, dict):
+                    return memo
+        except Exception:  # missing or corrupt: choose every article's keywords again
+            pass
+        return {}
+
+    def save_keyword_memo(self, memo: dict) -> None:
+        self.put_file(self.folder / "keywords.memo", memo)
 
     def prune(self) -> None:
         """Remove the entries of other code fingerprints (they can never be read again)."""

@@ -2,13 +2,14 @@
 from __future__ import annotations
 
 import functools
+import hashlib
 import time
 from array import array
 from importlib import resources
 from collections import Counter, abc
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Iterator, Sequence
+from typing import Iterator, MutableMapping, Sequence
 
 import yaml
 
@@ -134,7 +135,12 @@ def article_terms(article: Article) -> Terms:
     return Terms.of(words.tokens(f"{article.title}\n{article.body}"))
 
 
-def with_keywords_and_slugs(articles: list[Article], terms: list[Terms] | None = None) -> list[Article]:
+def _terms_digest(terms: Terms) -> bytes:
+    return hashlib.blake2b(terms.words.encode("utf-8") + b"\0" + terms.counts.tobytes(), digest_size=16).digest()
+
+
+def with_keywords_and_slugs(articles: list[Article], terms: list[Terms] | None = None,
+                            memo: MutableMapping[str, tuple[str, ...]] | None = None) -> list[Article]:
     """Keywords by TF-IDF over the archive itself; a stable path for each article.
 
     `terms` are the articles' words, tokenised per page (in the worker pool,
@@ -144,6 +150,11 @@ def with_keywords_and_slugs(articles: list[Article], terms: list[Terms] | None =
     it stood on its own day, undated ones the whole archive), so adding a newer
     day changes no older article's keywords. One pass in date order, adding
     each day's documents to a running count (themes.GrowingIdf).
+
+    `memo` (cache.PageCache.keyword_memo): keywords already chosen, keyed by
+    the article's words and a hash of every document its IDF counts, in the
+    order counted; it is read, and left holding exactly this archive's
+    entries. A +1-day build so chooses keywords only for the new day's articles.
     """
     if terms is None:
         words.setup(gazetteer.gazetteer_words())
@@ -156,16 +167,27 @@ def with_keywords_and_slugs(articles: list[Article], terms: list[Terms] | None =
     for i in sorted((i for i, a in enumerate(articles) if a.date), key=lambda i: articles[i].date):
         by_horizon.setdefault(horizon.horizon(articles[i].date, base), []).append(i)
 
+    known = dict(memo or {})
+    fresh: dict[str, tuple[str, ...]] = {}
+    digests = [_terms_digest(t) for t in terms]
+    counted = hashlib.blake2b(digest_size=16)  # the documents in the IDF so far, in order
     idf = themes.GrowingIdf()
     for i in undated:  # undated articles count as the oldest: in every article's IDF
         idf.add(distinct[i])
+        counted.update(digests[i])
     chosen: list[tuple[str, ...]] = [()] * len(articles)
     for group in [*by_horizon.values(), undated]:  # undated last: they use the whole archive
         for i in group:
             if articles[i].date:
                 idf.add(distinct[i])
+                counted.update(digests[i])
+        view = counted.digest()
         for i in group:
-            chosen[i] = themes.keywords(terms[i].tokens(), idf, exclude=places)
+            key = (view + digests[i]).hex()
+            chosen[i] = fresh[key] = known.get(key) or themes.keywords(terms[i].tokens(), idf, exclude=places)
+    if memo is not None:
+        memo.clear()
+        memo.update(fresh)
     return [replace(a, keywords=k, slug="") for a, k in zip(articles, chosen)]
 
 
@@ -297,7 +319,10 @@ def extract(pages: list[PageFile], report: Report, cache: PageCache | None = Non
     started = time.perf_counter()
     if corrections:  # the curator's corrections.yml: before keywords, which follow the corrected text
         articles, terms = corrected(pages, articles, terms, corrections, report)
-    articles = assign_slugs(with_keywords_and_slugs(articles, terms), report)
+    memo = cache.keyword_memo() if cache else None
+    articles = assign_slugs(with_keywords_and_slugs(articles, terms, memo), report)
+    if cache:
+        cache.save_keyword_memo(memo)
     articles = links.link_articles(articles)  # related, previous, next (build_archive/links.py)
     report.articles = len(articles)
     report.time("keywords", started)

@@ -145,7 +145,9 @@ def built(tmp_path_factory) -> tuple[Path, OfflineStats]:
     stats = write_offline_bundle(site)
     # the loader reads parts.json first (build_archive/search_index.py): here one part, the bundle itself
     pages = tuple(sorted(p.relative_to(site).as_posix() for p in site.rglob("*.html")))
-    search_index.write_manifest(site / "pagefind", parts.manifest([parts.Part("all", pages)], {"all": "-"}, "-"))
+    # (toy paths carry no date: `sorts` gives the part's date range instead)
+    search_index.write_manifest(site / "pagefind", parts.manifest([parts.Part("all", pages)], {"all": "-"}, "-",
+                                                                  sorts={p: "0000" for p in pages}))
     moved = work / "媒体 存档" / "衢州"
     moved.parent.mkdir()
     shutil.move(str(site), str(moved))  # nothing may depend on the build location

@@ -127,3 +127,37 @@ def test_base_date_and_horizon():
     assert horizon.horizon("2019-05-01", "2020-01-01") == "2020-01-01"
     assert horizon.horizon("2021-05-01", "2020-01-01") == "2021-05-01"
     assert horizon.horizon(None, "2020-01-01") is None
+
+
+def test_the_keyword_memo_gives_the_same_keywords_and_spares_the_old_days(old_and_new, monkeypatch):
+    """A +1-day build reads the keywords of every older article from the memo the previous build
+    left (cache.PageCache.keyword_memo): it chooses keywords for the new day and the undated only."""
+    old_articles, old_terms = archive(days=60, per_day=20)
+    loose, loose_terms = undated(3)
+    day_articles, day_terms = archive(days=1, per_day=30, seed=2, first_day=60)
+    memo: dict = {}
+    pipeline.with_keywords_and_slugs(old_articles + loose, old_terms + loose_terms, memo)
+    assert len(memo) == len(old_articles) + len(loose)
+    chosen = []
+    real = themes.keywords
+    monkeypatch.setattr(themes, "keywords", lambda tokens, idf, **kw: chosen.append(1) or real(tokens, idf, **kw))
+    again = pipeline.with_keywords_and_slugs(old_articles + loose + day_articles,
+                                             old_terms + loose_terms + day_terms, memo)
+    _, new, _ = old_and_new
+    assert [a.keywords for a in again] == [a.keywords for a in new]
+    assert len(chosen) == len(day_articles) + len(loose)  # the undated see the whole archive: chosen again
+    assert len(memo) == len(again), "the memo keeps this archive's entries only"
+
+
+def test_an_older_day_added_invalidates_the_memo_after_it(monkeypatch):
+    """Backfilling a day changes the IDF of every later article: their memo entries no longer apply."""
+    articles, terms = archive(days=60, per_day=20)
+    memo: dict = {}
+    pipeline.with_keywords_and_slugs(articles, terms, memo)
+    extra, extra_terms = archive(days=1, per_day=5, seed=3, first_day=59)  # the last day, again
+    chosen = []
+    real = themes.keywords
+    monkeypatch.setattr(themes, "keywords", lambda tokens, idf, **kw: chosen.append(1) or real(tokens, idf, **kw))
+    fresh = pipeline.with_keywords_and_slugs(articles + extra, terms + extra_terms, memo)
+    assert len(chosen) == 20 + 5  # that day's articles, old and new
+    assert [a.keywords for a in fresh] == [a.keywords for a in pipeline.with_keywords_and_slugs(articles + extra, terms + extra_terms)]
