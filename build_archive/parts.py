@@ -41,10 +41,13 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from itertools import groupby
 
-# Measured with benchmarks/search_parts.py (synthetic pages; CPU seconds, i.e. an idle core): Pagefind
-# takes ~6.5 s per 1,000 article pages and peaks at ~0.53 MB per page, most of it the bigram blocks.
-PART_SIZE = 1000  # articles per block (about a month at 30 a day); the open part: <= ~6.5 s of Pagefind
-SEALED_SIZE = 10000  # articles per sealed part (about a year): <= ~65 s and ~5.5 GB, re-indexed about monthly
+# Measured on synthetic pages (an idle core): Pagefind takes ~4.3 s per 1,000 article pages and peaks
+# at ~0.4 MB per page (it indexes only the bigram blocks: overrides/partials/article.html).
+PART_SIZE = 1000  # articles per block (about a month at 30 a day); the open part: <= ~4.5 s of Pagefind
+# Articles per sealed part (about half a year): <= ~22 s and ~2 GB, re-indexed about monthly. Smaller
+# than a year so that a full build keeps both cores busy (parts are indexed two at a time) and two
+# parts in memory at once stay far under 4 GB; larger would mean fewer parts for a search to load.
+SEALED_SIZE = 5000
 FORMAT = 1  # bump when the bundle layout or its canonical form changes: every part is re-indexed
 PART_FILTER = "_part"  # the synthetic filter naming a page's part in the browser (mergeFilter)
 MANIFEST = "parts.json"  # in the bundle folder, next to pagefind.js
@@ -184,18 +187,29 @@ def part_path(index: int, count: int, part_id: str) -> str:
     return "" if index == count - 1 else f"{PARTS_DIR}/{part_id}/"
 
 
-def manifest(parts: list[Part], keys: Mapping[str, str], pagefind_version: str) -> dict:
-    """The manifest: parts newest first (the order of a newest-first listing)."""
+def date_range(part: Part, sorts: Mapping[str, str] | None = None) -> tuple[str, str]:
+    """(first, last): the date sort values of the part's oldest and newest page.
+
+    `sorts` maps a page to its real sort value (a corrected date may differ
+    from the date in its path); the path's date otherwise."""
+    values = [sorts[p] if sorts and p in sorts else _sort_value(date_of(p)) for p in part.pages]
+    return min(values), max(values)
+
+
+def manifest(parts: list[Part], keys: Mapping[str, str], pagefind_version: str,
+             sorts: Mapping[str, str] | None = None) -> dict:
+    """The manifest: parts newest first (the order of a newest-first listing).
+
+    Each part says `first` and `last` (date_range): where parts overlap in
+    dates (shards of different papers, build_archive/combine.py) the browser
+    merges them by date instead of taking them one after another."""
     count = len(parts)
-    return {
-        "format": FORMAT,
-        "pagefind": pagefind_version,
-        "filter": PART_FILTER,
-        "parts": [
-            {"id": part.id, "path": part_path(i, count, part.id), "pages": len(part.pages), "key": keys[part.id]}
-            for i, part in reversed(list(enumerate(parts)))
-        ],
-    }
+    entries = []
+    for i, part in reversed(list(enumerate(parts))):
+        first, last = date_range(part, sorts)
+        entries.append({"id": part.id, "path": part_path(i, count, part.id), "pages": len(part.pages),
+                        "key": keys[part.id], "first": first, "last": last})
+    return {"format": FORMAT, "pagefind": pagefind_version, "filter": PART_FILTER, "parts": entries}
 
 
 def manifest_bytes(data: dict) -> bytes:
