@@ -55,7 +55,7 @@ def build(corpus_dir: Path, site_dir: Path, docs_dir: Path, strict: bool = False
 
     with timings("docs"):
         rendered = RenderedPages(cache_dir, docs_dir, read=not full) if cache_dir else None
-        files = pipeline.docs_files(articles, unchanged=rendered.unchanged if rendered else None)
+        files = pipeline.docs_items(articles, unchanged=rendered.unchanged if rendered else None)
         written, deleted = site.write_docs(docs_dir, files)
         if rendered:
             rendered.save({f"{a.slug}.md": a for a in articles})
@@ -159,7 +159,12 @@ def main(argv: list[str] | None = None) -> int:
     from . import bench  # benchmarks/RESULTS.md: a synthetic corpus built and searched, figures printed
 
     bench.add_arguments(commands.add_parser("bench", help="generate N articles, build, time every stage and the search"))
+    from . import sharding_cli  # shards, shard, combine: building a big archive on several machines
+
+    sharding_cli.add_arguments(commands, PROJECT)
     args = parser.parse_args(argv)
+    if args.command in sharding_cli.COMMANDS:
+        return sharding_cli.run(args)
     if args.command == "build":
         return build(args.corpus, args.site, args.docs, args.strict, cache_dir=args.cache, full=args.full)
     if args.command == "inspect":

@@ -3,7 +3,12 @@
  * (options, init, search, debouncedSearch, filters, preload, mergeIndex, ...)
  * over the whole archive, plus `parts` and `partFilter` (see below).
  *
- * Over http(s) the API is `import(bundleUrl + "pagefind.js")`.
+ * Over http(s) the API is `import(bundleUrl + "pagefind.js")`, run on the
+ * page's main thread (`noWorker`), as on file://: Pagefind's Web Worker would
+ * cost one more request and round trip (pagefind-worker.js) before anything
+ * else loads, and a message hop per result; a search's wasm work is tens of
+ * milliseconds. load() starts Pagefind at once (init: entry, meta, wasm), so
+ * the search page calls it as early as it can: from its <head> (see below).
  *
  * The archive is indexed in parts (build_archive/search_index.py):
  * <bundle>/parts.json lists them newest first; the newest is the bundle
@@ -25,6 +30,13 @@
  */
 (function () {
   "use strict";
+
+  // The search page loads this file twice: early and async in its <head>
+  // (overrides/main.html: data-qz-preload names the bundle, which starts
+  // loading at once, while Material's CSS and JS still load), then again with
+  // every page's scripts. The first copy is the one kept.
+  if (window.ArchivePagefind) return;
+  var me = document.currentScript;
 
   var TWIN_DIR = "offline/"; // = build_archive.offline.TWIN_DIR
   var payloads = new WeakMap(); // <script> element -> what its twin registered
@@ -147,13 +159,19 @@
       api = await loadFromTwins(bundle, first, module);
     } else {
       api = await module;
-      if (first) await api.options(first); // before Pagefind starts: it is created with these
+      // before Pagefind starts: it is created with these options
+      await api.options(Object.assign({ noWorker: true }, first));
+      // Start it now (the entry, meta and wasm load while the page and the
+      // reader get ready), not at the first search: with one part nothing
+      // else would start it.
+      api.init();
     }
     var parts = [];
     if (primary) {
       await Promise.all(manifest.parts.map(function (part) {
         var url = new URL(part.path, bundle).href;
-        parts.push({ id: part.id, pages: part.pages, url: url });
+        // first/last: the part's date range (search.js merges parts whose ranges overlap)
+        parts.push({ id: part.id, pages: part.pages, url: url, first: part.first, last: part.last });
         if (part === primary) return null;
         var options = { mergeFilter: tag(filter, part.id) };
         if (onFile) options.baseUrl = siteRoot(url); // see loadFromTwins
@@ -165,6 +183,7 @@
     Object.keys(api).forEach(function (name) { archive[name] = api[name]; });
     archive.parts = parts; // newest first
     archive.partFilter = primary ? filter : null;
+    if (window.performance && performance.mark) performance.mark("qz-pagefind-ready"); // for benchmarks/
     return archive;
   }
 
@@ -174,7 +193,7 @@
     return value;
   }
 
-  window.ArchivePagefind = {
+  var ArchivePagefind = window.ArchivePagefind = {
     load: function (bundleUrl) {
       var bundle = new URL(bundleUrl, document.baseURI);
       bundle.search = "";
@@ -193,4 +212,7 @@
       if (document.currentScript) payloads.set(document.currentScript, payload);
     },
   };
+
+  var preload = me && me.getAttribute("data-qz-preload");
+  if (preload) ArchivePagefind.load(preload).catch(function () { /* search.js loads again and reports */ });
 })();

@@ -9,7 +9,8 @@
  * ArchivePagefind.load, docs/assets/javascripts/pagefind-loader.js), over an
  * index in parts (build_archive/search_index.py) joined by Pagefind's
  * mergeIndex: filter counts and relevance come from Pagefind's merged search;
- * a date-sorted list is put together part by part (see `inOrder`).
+ * a date-sorted list is put together part by part, parts whose dates overlap
+ * merged by date (see `inOrder`).
  */
 (function () {
   "use strict";
@@ -19,6 +20,7 @@
   var PAGE_SIZE = 20;
   var FIRST = 10; // results shown first: the rest of the page follows, then the filter counts
   var RANKED = 100; // results whose data is loaded: ranked exact-first, or in date order
+  var TYPING = 200; // ms without a key before a query typed key by key is searched
   var LETTERS = "abcdefghijklmnopqrstuvwxyz";
   var script = document.currentScript;
 
@@ -70,23 +72,109 @@
     return out;
   }
 
-  // The first `limit` results in date order. Pagefind orders merged results by
-  // score, and a sorted search scores a page by its rank *within its part*, so
-  // a merged sorted list interleaves the parts. Parts are consecutive date
-  // ranges: take each part's own sorted results, part after part, skipping the
-  // parts with no match (`counts`), until there are enough.
-  function inOrder(pf, query, options, counts, limit) {
-    var parts = pf.parts.slice();
-    if (options.sort.date === "asc") parts.reverse();
-    var found = [];
-    return parts.reduce(function (chain, part) {
-      return chain.then(function () {
-        if (found.length >= limit || !counts[part.id]) return;
-        return pf.search(query, withPart(pf, options, part.id)).then(function (one) {
-          found = found.concat(one.results);
+  // --- date order over parts ----------------------------------------------------
+  var MERGE_WINDOW = 20; // results whose data one merge round loads per part (at most)
+
+  // A result's date sort value (its page's data-pagefind-sort: "2022-07-19",
+  // "2022-08", "2022", "0000" undated) from its fragment's meta date, which
+  // build_archive/dates.display writes as 2022年7月19日, 2022年8月, 2022年, 日期不详.
+  function sortValue(data) {
+    var m = /^(\d{4})年(?:(\d{1,2})月(?:(\d{1,2})日)?)?$/.exec((data && data.meta && data.meta.date) || "");
+    if (!m) return "0000";
+    var two = function (n) { return n.length < 2 ? "0" + n : n; };
+    return m[1] + (m[2] ? "-" + two(m[2]) + (m[3] ? "-" + two(m[3]) : "") : "");
+  }
+
+  // Parts in list order (newest first; oldest first when `asc`), in groups:
+  // parts whose [first, last] date ranges overlap share a group (shards of
+  // different papers, build_archive/combine.py); the groups are disjoint and
+  // follow one another. A manifest without first/last: a group per part, in
+  // the manifest's order (a plain build's parts are consecutive ranges).
+  function dateGroups(parts, asc) {
+    var known = parts.every(function (p) { return typeof p.first === "string" && typeof p.last === "string"; });
+    if (!known) return (asc ? parts.slice().reverse() : parts.slice()).map(function (p) { return [p]; });
+    var sorted = parts.slice().sort(asc
+      ? function (a, b) { return a.first < b.first ? -1 : a.first > b.first ? 1 : 0; }
+      : function (a, b) { return a.last > b.last ? -1 : a.last < b.last ? 1 : 0; });
+    var groups = [], low = null, high = null;
+    sorted.forEach(function (p) {
+      // ranges that only touch (one date at both ends) need no merge: either order is in order
+      if (groups.length && (asc ? p.first < high : p.last > low)) {
+        groups[groups.length - 1].push(p);
+        if (p.first < low) low = p.first;
+        if (p.last > high) high = p.last;
+      } else {
+        groups.push([p]);
+        low = p.first;
+        high = p.last;
+      }
+    });
+    return groups;
+  }
+
+  // The first `limit` of several parts' own date-sorted result lists, merged by
+  // date (ties: the earlier list first). A result's date comes with its data
+  // (one fragment), so each list's data is loaded a window at a time, only as
+  // far as the merge reaches. One list is taken as it is (no data loaded).
+  function mergeByDate(lists, asc, limit) {
+    if (lists.length < 2) return Promise.resolve(lists.length ? lists[0] : []);
+    var at = lists.map(function () { return 0; });
+    var dates = lists.map(function () { return []; });
+    var out = [];
+    function load() {
+      var size = Math.max(1, Math.min(limit - out.length, MERGE_WINDOW));
+      return Promise.all(lists.map(function (list, i) {
+        if (at[i] < dates[i].length || dates[i].length >= list.length) return null;
+        var batch = list.slice(dates[i].length, dates[i].length + size);
+        return Promise.all(batch.map(function (r) { return r.data(); })).then(function (datas) {
+          datas.forEach(function (data) { dates[i].push(sortValue(data)); });
         });
+      }));
+    }
+    function step() {
+      return load().then(function () {
+        while (out.length < limit) {
+          var best = -1;
+          for (var i = 0; i < lists.length; i++) {
+            if (at[i] >= lists[i].length) continue; // this list is used up
+            if (at[i] >= dates[i].length) return step(); // its next date is not loaded yet
+            var date = dates[i][at[i]];
+            if (best < 0 || (asc ? date < dates[best][at[best]] : date > dates[best][at[best]])) best = i;
+          }
+          if (best < 0) break; // every list used up
+          out.push(lists[best][at[best]++]);
+        }
+        return out;
+      });
+    }
+    return step();
+  }
+
+  // At least the first `limit` results of `parts` in date order; `listOf(part)`
+  // gives a promise of the part's own date-sorted results.
+  function dateOrder(parts, asc, limit, listOf) {
+    var found = [];
+    return dateGroups(parts, asc).reduce(function (chain, group) {
+      return chain.then(function () {
+        if (found.length >= limit) return;
+        return Promise.all(group.map(listOf)).then(function (lists) {
+          return mergeByDate(lists.filter(function (l) { return l.length; }), asc, limit - found.length);
+        }).then(function (results) { found = found.concat(results); });
       });
     }, Promise.resolve()).then(function () { return found; });
+  }
+
+  // The first `limit` results in date order. Pagefind orders merged results by
+  // score, and a sorted search scores a page by its rank *within its part*, so
+  // a merged sorted list interleaves the parts. So each part is searched on its
+  // own, skipping the parts with no match (`counts`): parts whose date ranges
+  // are disjoint are taken one after another, overlapping ones merged by date
+  // (dateGroups, mergeByDate), until there are enough.
+  function inOrder(pf, query, options, counts, limit) {
+    var parts = pf.parts.filter(function (p) { return counts[p.id]; });
+    return dateOrder(parts, options.sort.date === "asc", limit, function (part) {
+      return pf.search(query, withPart(pf, options, part.id)).then(function (one) { return one.results; });
+    });
   }
 
   /*
@@ -119,14 +207,25 @@
       return Promise.all(parts.map(function (p) { return pf.search(query, withPart(pf, options, p.id)); })).then(function (each) {
         var good = each.filter(function (one) { return one.results.every(complete); });
         var results = [].concat.apply([], good.map(function (one) { return one.results; }));
+        var filters = sumFilters(merged.filters, good);
         if (!options.sort) results.sort(function (a, b) { return b.score - a.score; }); // stable, as Pagefind merges
-        return { results: results, total: results.length, filters: sumFilters(merged.filters, good) };
+        if (!options.sort || good.length < 2) return { results: results, total: results.length, filters: filters };
+        // date order over the good parts, merged where their date ranges overlap (inOrder)
+        var lists = {};
+        parts.forEach(function (p, i) { lists[p.id] = each[i].results; });
+        var kept = pf.parts.filter(function (p) { return lists[p.id] && lists[p.id].every(complete); }); // manifest order
+        return dateOrder(kept, options.sort.date === "asc", limit, function (p) { return Promise.resolve(lists[p.id]); })
+          .then(function (ordered) { return { results: ordered, total: results.length, filters: filters }; });
       });
     });
   }
   window.QzArchiveSearch = { find: find };
 
   // --- helpers ---------------------------------------------------------------
+  // performance marks, for benchmarks (build_archive/bench.py reads them)
+  function mark(name) {
+    if (window.performance && performance.mark) performance.mark(name);
+  }
   function el(tag, attrs, children) {
     var node = document.createElement(tag);
     Object.keys(attrs || {}).forEach(function (k) {
@@ -136,7 +235,12 @@
     (children || []).forEach(function (c) { if (c) node.appendChild(c); });
     return node;
   }
-  function articleText(content) {
+  // The article's text: the `text` meta field (Pagefind indexes only the bigram
+  // block, overrides/partials/article.html); a page without it (an older
+  // bundle) has the text before the block in its content.
+  function articleText(data) {
+    if (data.meta && data.meta.text) return data.meta.text;
+    var content = data.content || "";
     var cut = content.indexOf(MARKER);
     return cut >= 0 ? content.slice(0, cut) : content;
   }
@@ -239,7 +343,7 @@
         // absolute: Pagefind gives "/repo/…" over http and "file:/…" on disk
         el("a", { class: "qz-result__title", href: new URL(data.url, document.baseURI).href, text: meta.title || data.url }),
         el("p", { class: "qz-result__meta", text: [meta.date, meta.districts].filter(Boolean).join(" · ") }),
-        excerpt(articleText(data.content || ""), state.q)
+        excerpt(articleText(data), state.q)
       ]);
       list.appendChild(item);
     }
@@ -271,18 +375,28 @@
         var batch = pool.slice(search.loaded.length, search.loaded.length + Math.max(1, size));
         return Promise.all(batch.map(function (r) { return r.data(); })).then(function (datas) {
           datas.forEach(function (data) {
-            var text = normalise(articleText(data.content || "") + (data.meta && data.meta.title || ""));
+            var text = normalise(articleText(data) + (data.meta && data.meta.title || ""));
             search.loaded.push({ data: data, i: search.loaded.length, exact: !needle || text.indexOf(needle) >= 0 });
           });
+          show(false);
           return next();
         });
       }
-      return next().then(function () {
+      // Put on screen what is final already: once the page is complete, all of it; before, in a
+      // date-sorted list what is loaded, in a relevance list the exact matches loaded (any later
+      // exact match ranks after them). The first results so come with the first batch.
+      function show(complete) {
         if (search !== current) return;
         var ranked = search.loaded.slice();
         if (!search.sorted) ranked.sort(function (a, b) { return (b.exact - a.exact) || (a.i - b.i); });
-        ranked.slice(search.shown, want).forEach(function (r) { renderResult(r.data, r.exact); });
-        search.shown = Math.min(want, ranked.length);
+        var final = complete || search.sorted ? ranked.length : ranked.filter(function (r) { return r.exact; }).length;
+        var upto = Math.min(want, final);
+        ranked.slice(search.shown, upto).forEach(function (r) { renderResult(r.data, r.exact); });
+        search.shown = Math.max(search.shown, upto);
+      }
+      return next().then(function () {
+        if (search !== current) return;
+        show(true);
         more.hidden = search.shown >= pool.length;
         var all = search.loaded.length === search.found.total;
         var exact = search.loaded.filter(function (r) { return r.exact; }).length;
@@ -322,9 +436,11 @@
           return loadFilters(pf).then(function (all) { if (mine === generation) renderFilters(pf, all, true); });
         }
         status.textContent = "正在搜索…";
+        mark("qz-query");
         var counted = filtersLoaded; // counts need every filter chunk: loaded already?
         return find(pf, query, options, RANKED).then(function (found) {
           if (mine !== generation) return;
+          mark("qz-found");
           renderFilters(pf, found.filters, !!counted);
           list.textContent = "";
           var search = current = { found: found, sorted: !!options.sort, loaded: [], shown: 0 };
@@ -342,10 +458,27 @@
       });
     }
 
+    // When a change of the box searches: a word put in at once (an IME commit,
+    // a paste), Enter: at once; one key typed or deleted: after TYPING ms
+    // without another key; never in the middle of an IME composition (its
+    // pinyin letters are not the query).
     var timer = null;
-    input.addEventListener("input", function () {
+    function searchIn(ms) {
       clearTimeout(timer);
-      timer = setTimeout(function () { state.q = input.value; run(); }, 250);
+      timer = setTimeout(function () {
+        if (input.value === state.q) return;
+        state.q = input.value;
+        run();
+      }, ms);
+    }
+    input.addEventListener("input", function (event) {
+      if (event.isComposing) return;
+      var key = /^(insertText|deleteContent)/.test(event.inputType || "") && (event.data || "").length <= 1;
+      searchIn(key ? TYPING : 0);
+    });
+    input.addEventListener("compositionend", function () { searchIn(0); });
+    input.addEventListener("keydown", function (event) {
+      if (event.key === "Enter" && !event.isComposing) searchIn(0);
     });
     sort.addEventListener("change", function () { state.sort = sort.value; run(); });
     run();
