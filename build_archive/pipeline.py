@@ -280,7 +280,7 @@ def process_page(page_file: PageFile) -> PageResult:
         articles=tuple(found),
         terms=tuple(article_terms(a) for a in found),
         issues=tuple(issues),
-        characters=sum(1 for ch in page_file.text if not ch.isspace()),
+        characters=len("".join(page_file.text.split())),  # str.split() splits where str.isspace()
         unaccounted=sum(lost.values()),
         unassigned=tuple((page_file.source, line, text) for line, text in seg.unassigned),
     )
