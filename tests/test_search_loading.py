@@ -139,3 +139,29 @@ def test_first_results_come_before_the_whole_page_of_fragments(served, page):
     total = page.evaluate("() => performance.getEntriesByType('resource').filter(e => e.name.endsWith('.pf_fragment')).length")
     assert total > 10, "the query needs more than the first batch of fragments"
     assert counts <= 10 < total
+
+
+def test_on_a_phone_the_results_come_first_and_the_filters_fold_away(served, built, browser):
+    """At 390 px the filters sit in a closed panel above the results (one line), open on a tap;
+    a search whose URL chooses a filter opens with the panel open; on a wide screen it is always open."""
+    context = browser.new_context(viewport={"width": 390, "height": 800})
+    page = context.new_page()
+    page.goto(served + "search.html?q=营商环境")
+    first = page.locator(".qz-result").first
+    first.wait_for()
+    panel = page.locator("details.qz-search__panel")
+    assert panel.get_attribute("open") is None
+    assert first.bounding_box()["y"] < 800, "the first result is on the first screen"
+    assert not page.locator(".qz-filter input").first.is_visible()
+    page.locator(".qz-search__panel > summary").click()
+    page.locator(".qz-filter input").first.wait_for(state="visible")
+    page.goto(served + "search.html?q=营商环境&区县=开化县")
+    page.locator(".qz-result").first.wait_for()
+    assert page.locator("details.qz-search__panel").get_attribute("open") is not None
+    context.close()
+    wide = browser.new_context(viewport={"width": 1280, "height": 900})
+    page = wide.new_page()
+    page.goto(served + "search.html?q=营商环境")
+    page.locator(".qz-filter input").first.wait_for(state="visible")
+    assert not page.locator(".qz-search__panel > summary").is_visible()
+    wide.close()

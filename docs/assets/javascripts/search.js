@@ -299,7 +299,12 @@
     var more = el("button", { type: "button", class: "md-button qz-search__more", text: "显示更多结果" });
     more.hidden = true;
     root.appendChild(el("div", { class: "qz-search__bar" }, [input, sort]));
-    root.appendChild(el("div", { class: "qz-search__layout" }, [filterBox, el("div", { class: "qz-search__main" }, [status, list, more])]));
+    // On a phone the filters fold away under one line, so that the results are what shows first;
+    // they start open when the URL already chooses some, and always on a wide screen (where the
+    // summary line is hidden: archive.css).
+    var filterPanel = el("details", { class: "qz-search__panel" }, [el("summary", { text: "筛选：区县、主题、年份" }), filterBox]);
+    filterPanel.open = Object.keys(state.filters).length > 0 || !window.matchMedia || window.matchMedia("(min-width: 45em)").matches;
+    root.appendChild(el("div", { class: "qz-search__layout" }, [filterPanel, el("div", { class: "qz-search__main" }, [status, list, more])]));
 
     if (window.performance && performance.mark) performance.mark("qz-search-start"); // for benchmarks/
     var pagefindPromise = window.ArchivePagefind.load(bundleUrl);
