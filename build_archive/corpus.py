@@ -65,6 +65,9 @@ class PageFile:
 # --- page dumps ----------------------------------------------------------------
 
 
+_ASCII = re.compile(r"[\x00-\x7f]+")
+
+
 def is_han(ch: str) -> bool:
     return "\u3400" <= ch <= "\u9fff" or "\uf900" <= ch <= "\ufaff" or "\U00020000" <= ch <= "\U0003ffff"
 
@@ -76,14 +79,16 @@ def looks_chinese(text: str) -> bool:
     or rare Han characters; real Chinese is mostly Han, and common Han at that.
     Plain ASCII passes: every codec reads it alike.
     """
-    letters = [ch for ch in text if ch.isalpha() and not ch.isascii()]
-    han = [ch for ch in letters if is_han(ch)]
-    fullwidth = sum(1 for ch in letters if "\uff01" <= ch <= "\uff5e")
-    if len(han) + fullwidth < MIN_CHINESE_LETTERS * len(letters):
+    # counted over distinct characters (Counter counts in C): a page has a few thousand
+    letters = {ch: n for ch, n in Counter(_ASCII.sub("", text)).items() if ch.isalpha()}
+    han = {ch: n for ch, n in letters.items() if is_han(ch)}
+    han_count = sum(han.values())
+    fullwidth = sum(n for ch, n in letters.items() if "\uff01" <= ch <= "\uff5e")
+    if han_count + fullwidth < MIN_CHINESE_LETTERS * sum(letters.values()):
         return False
-    if len(han) < 50:  # too short to judge by character frequencies
+    if han_count < 50:  # too short to judge by character frequencies
         return True
-    return sum(1 for ch in han if ch in COMMON_HAN) >= MIN_COMMON_SHARE * len(han)
+    return sum(n for ch, n in han.items() if ch in COMMON_HAN) >= MIN_COMMON_SHARE * han_count
 
 
 def _bom_encoding(data: bytes) -> str | None:
