@@ -44,10 +44,11 @@ from itertools import groupby
 # Measured on synthetic pages (an idle core): Pagefind takes ~4.3 s per 1,000 article pages and peaks
 # at ~0.4 MB per page (it indexes only the bigram blocks: overrides/partials/article.html).
 PART_SIZE = 1000  # articles per block (about a month at 30 a day); the open part: <= ~4.5 s of Pagefind
-# Articles per sealed part (about half a year): <= ~22 s and ~2 GB, re-indexed about monthly. Smaller
-# than a year so that a full build keeps both cores busy (parts are indexed two at a time) and two
-# parts in memory at once stay far under 4 GB; larger would mean fewer parts for a search to load.
-SEALED_SIZE = 5000
+# Articles per sealed part (about four months): <= ~17 s and ~1.6 GB (measured: ~2 GB for 5,000),
+# re-indexed about monthly. Smaller than a year so that a full build keeps both cores busy (parts
+# are indexed two at a time) and two parts in memory at once stay under 4 GB with everything else;
+# larger would mean fewer parts for a search to load.
+SEALED_SIZE = 4000
 FORMAT = 1  # bump when the bundle layout or its canonical form changes: every part is re-indexed
 PART_FILTER = "_part"  # the synthetic filter naming a page's part in the browser (mergeFilter)
 MANIFEST = "parts.json"  # in the bundle folder, next to pagefind.js
