@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from build_archive import cli, stable_bundle
+from build_archive import cli, searchgrams, stable_bundle
 from build_archive.stable_bundle import canonicalise_bundle
 
 PROJECT = Path(__file__).resolve().parent.parent
@@ -151,16 +151,19 @@ def test_languages_and_sort_orders_are_canonical(tmp_path):
 
 BLANK = '<!doctype html><html lang="zh"><head><meta charset="utf-8"><link rel="icon" href="#"></head></html>'
 
-# Every filter and value with its count, then searches with and without filters
-PROBE = """async (bundle) => {
+# Every filter and value with its count, then searches with and without filters.
+# Pagefind indexes only the bigram block, so queries go in as the search page sends them.
+CASES = [
+    ["招商引资", {"区县": ["江山市"]}], ["招商引资", {"区县": ["衢江区"]}], ["招商引资", {}],
+    ["营商环境", {"年份": ["2023"]}],
+    ["服务业", {"主题": ["服务业与消费"], "区县": ["衢江区"]}], [None, {"区县": ["衢江区", "柯城区"]}],
+    ["衢州", {"区县": {"any": ["龙游县", "开化县"]}, "年份": {"not": "2022"}}],
+]
+ENCODED_CASES = [[query and searchgrams.encode_query(query), filters] for query, filters in CASES]
+
+PROBE = """async ([bundle, cases]) => {
     const pf = await import(new URL(bundle + "pagefind/pagefind.js", location.href).href);
     const out = {filters: await pf.filters(), searches: []};
-    const cases = [
-        ["招商引资", {区县: ["江山市"]}], ["招商引资", {区县: ["衢江区"]}], ["招商引资", {}],
-        ["营商环境", {年份: ["2023"]}],
-        ["服务业", {主题: ["服务业与消费"], 区县: ["衢江区"]}], [null, {区县: ["衢江区", "柯城区"]}],
-        ["衢州", {区县: {any: ["龙游县", "开化县"]}, 年份: {not: "2022"}}],
-    ];
     for (const [query, filters] of cases) {
         const found = await pf.search(query, {filters});
         const first = found.results.length ? await found.results[0].data() : null;
@@ -191,7 +194,7 @@ def test_search_and_filters_unchanged_in_chromium(served_bundles, browser):
         errors = []
         page.on("pageerror", lambda error: errors.append(str(error)))
         page.goto(served_bundles)
-        results[bundle] = page.evaluate(PROBE, bundle)
+        results[bundle] = page.evaluate(PROBE, [bundle, ENCODED_CASES])
         context.close()
         assert errors == []
     raw, canon = results["raw/"], results["canon/"]
