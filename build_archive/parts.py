@@ -13,13 +13,13 @@ few. Hence two tiers:
 - whole months (a month with more than `PART_SIZE` articles: whole days) are
   packed, oldest first, into *blocks* of at most `PART_SIZE` articles;
 - the newest block is the *open* part: new articles land there, and a build
-  indexes it again (at 30 articles a day a block is a month: a day's pages
-  cost one Pagefind run over the month so far);
+  indexes it again (at 30 articles a day a block is ten days: a day's pages
+  cost one Pagefind run over at most ten days);
 - the full blocks before it are packed, oldest first, into *sealed* parts of
   at most `SEALED_SIZE` articles (a block is never cut). A sealed part changes
   only when an old article does, or when the open block fills up (at 30 a
-  day, on the first days of each month): the full block then joins the
-  newest sealed part, which is indexed again once.
+  day, every ten days): the full block then joins the newest sealed part,
+  which is indexed again once.
 
 The rule (`partition`) looks only at article paths, which start with the
 article's date (``articles/2022/2022-07-19-qujiang-3f3caa64.html``,
@@ -43,12 +43,13 @@ from itertools import groupby
 
 # Measured on synthetic pages (an idle core): Pagefind takes ~4.3 s per 1,000 article pages and peaks
 # at ~0.4 MB per page (it indexes only the bigram blocks: overrides/partials/article.html).
-PART_SIZE = 1000  # articles per block (about a month at 30 a day); the open part: <= ~4.5 s of Pagefind
-# Articles per sealed part (about four months): <= ~17 s and ~1.6 GB (measured: ~2 GB for 5,000),
-# re-indexed about monthly. Smaller than a year so that a full build keeps both cores busy (parts
-# are indexed two at a time) and two parts in memory at once stay under 4 GB with everything else;
-# larger would mean fewer parts for a search to load.
-SEALED_SIZE = 4000
+PART_SIZE = 300  # articles per block (ten days at 30 a day); the open part: <= ~1.5 s of Pagefind a day
+# Articles per sealed part (about two months): <= ~8 s and ~0.8 GB, re-indexed when a block fills
+# (every ten days at 30 a day). Smaller parts also search faster: Pagefind's wasm scores a part's
+# results in time ~ (its matching pages)^2 (each result scans the list of every page matching a
+# query word), so halving the parts from 4,000 cut a common query's search time by a quarter at
+# 10,000 articles (benchmarks/RESULTS.md); larger would mean fewer index chunks for a search to load.
+SEALED_SIZE = 2000
 FORMAT = 1  # bump when the bundle layout or its canonical form changes: every part is re-indexed
 PART_FILTER = "_part"  # the synthetic filter naming a page's part in the browser (mergeFilter)
 MANIFEST = "parts.json"  # in the bundle folder, next to pagefind.js
