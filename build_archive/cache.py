@@ -25,6 +25,7 @@ import sys
 import tempfile
 from importlib import metadata
 from pathlib import Path
+from typing import Callable, Iterable, Mapping
 
 PACKAGE = Path(__file__).resolve().parent
 FORMAT = 1  # bump when the entries' shape changes without a code change here
@@ -50,6 +51,23 @@ def code_fingerprint(package: Path = PACKAGE) -> str:
         digest.update(path.relative_to(package).as_posix().encode() + b"\0")
         digest.update(hashlib.blake2b(path.read_bytes(), digest_size=16).digest())
     return digest.hexdigest()
+
+
+def by_stamp(folder: Path, rels: Iterable[str], known: Mapping[str, object],
+             compute: Callable[[Path], str]) -> dict[str, list]:
+    """rel -> [size, mtime_ns, value] for each file of `folder`: the value recorded in `known`
+    when the file still has the size and modification time it had then (the file is not
+    read: the build rewrites only changed files, so an unchanged one keeps its time), else
+    compute(path). Same idea as git's index."""
+    out = {}
+    for rel in rels:
+        path = folder / rel
+        stat = os.stat(path)
+        stamp = [stat.st_size, stat.st_mtime_ns]
+        old = known.get(rel)
+        value = old[2] if isinstance(old, list) and len(old) == 3 and old[:2] == stamp else compute(path)
+        out[rel] = [*stamp, value]
+    return out
 
 
 def installed_version(distribution: str) -> str:
@@ -112,21 +130,22 @@ class PageCache:
             if temporary:
                 Path(temporary).unlink(missing_ok=True)
 
-    # Keywords chosen at the previous build (pipeline.with_keywords_and_slugs), one file for
-    # the archive: with the code fingerprint in the folder name, a code change starts it afresh.
-    def keyword_memo(self) -> dict:
+    # Memos, one file each for the archive, with the code fingerprint in the folder name (a code
+    # change starts them afresh): "keywords" chosen at the previous build
+    # (pipeline.with_keywords_and_slugs), "encodings" of page dumps already read (corpus.read_corpus).
+    def memo(self, name: str) -> dict:
         try:
             if self.read:
-                with open(self.folder / "keywords.memo", "rb") as file:
+                with open(self.folder / f"{name}.memo", "rb") as file:
                     memo = pickle.load(file)
                 if isinstance(memo, dict):
                     return memo
-        except Exception:  # missing or corrupt: choose every article's keywords again
+        except Exception:  # missing or corrupt: work it all out again
             pass
         return {}
 
-    def save_keyword_memo(self, memo: dict) -> None:
-        self.put_file(self.folder / "keywords.memo", memo)
+    def save_memo(self, name: str, memo: dict) -> None:
+        self.put_file(self.folder / f"{name}.memo", memo)
 
     def prune(self) -> None:
         """Remove the entries of other code fingerprints (they can never be read again)."""
@@ -173,6 +192,7 @@ class RenderedPages:
         self.docs_dir = docs_dir
         self.fingerprint = package_fingerprint()
         self.pages: dict[str, list] = {}
+        self.keys: dict[str, str] = {}  # article_key of each page asked about (save needs them again)
         self.reused = 0
         if read:
             try:
@@ -191,7 +211,8 @@ class RenderedPages:
             stat = (self.docs_dir / rel).stat()
         except OSError:
             return False
-        if recorded != [article_key(article), stat.st_size, stat.st_mtime_ns]:
+        self.keys[rel] = key = article_key(article)
+        if recorded != [key, stat.st_size, stat.st_mtime_ns]:
             return False
         self.reused += 1
         return True
@@ -204,7 +225,7 @@ class RenderedPages:
                 stat = (self.docs_dir / rel).stat()
             except OSError:
                 continue
-            record[rel] = [article_key(article), stat.st_size, stat.st_mtime_ns]
+            record[rel] = [self.keys.get(rel) or article_key(article), stat.st_size, stat.st_mtime_ns]
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
             temporary = self.path.with_name(f".{self.path.name}.{os.getpid()}.tmp")

@@ -33,7 +33,11 @@ def build(corpus_dir: Path, site_dir: Path, docs_dir: Path, strict: bool = False
         return 1
     report = pipeline.Report()
     started = time.perf_counter()
-    pages, issues = corpus.read_corpus(corpus_dir)
+    page_cache = PageCache(cache_dir, read=not full) if cache_dir else None
+    encodings = corpus.EncodingMemo(page_cache.memo("encodings"), {}) if page_cache else None
+    pages, issues = corpus.read_corpus(corpus_dir, encodings)
+    if page_cache:
+        page_cache.save_memo("encodings", encodings.current)
     report.issues += issues
     report.time("read", started)
     if not pages:
@@ -43,7 +47,6 @@ def build(corpus_dir: Path, site_dir: Path, docs_dir: Path, strict: bool = False
         return 1
     entries, issues = corrections.load_corrections(corpus_dir / corrections.FILE_NAME)
     report.issues += issues
-    page_cache = PageCache(cache_dir, read=not full) if cache_dir else None
     articles = pipeline.extract(pages, report, cache=page_cache, corrections=entries)
     if page_cache:
         page_cache.prune()

@@ -17,6 +17,7 @@ Line endings (`\\r\\n`, `\\r`) become `\\n` without a warning: they lose nothing
 from __future__ import annotations
 
 import codecs
+import hashlib
 import re
 from collections import Counter
 from dataclasses import dataclass
@@ -108,7 +109,27 @@ def _candidates(data: bytes):
             yield match.encoding
 
 
-def _decode_chinese(data: bytes, source: str) -> tuple[str | None, list[Issue]]:
+@dataclass
+class EncodingMemo:
+    """Content hash -> the encoding those very bytes were read with, kept by the build's cache
+    between builds: the Chinese-text check takes most of the reading time. `current` holds the
+    files read this time (what to keep for the next build)."""
+
+    previous: dict[bytes, str]
+    current: dict[bytes, str]
+
+    def get(self, key: bytes) -> str | None:
+        encoding = self.previous.get(key)
+        if encoding:
+            self.current[key] = encoding
+        return encoding
+
+
+def _decode_chinese(data: bytes, source: str, known: EncodingMemo | None = None) -> tuple[str | None, list[Issue]]:
+    key = hashlib.blake2b(data, digest_size=16).digest() if known else b""
+    remembered = known.get(key) if known else None
+    if remembered:
+        return data.decode(remembered), []
     bom = _bom_encoding(data)
     tried = []
     for encoding in [bom] if bom else _candidates(data):
@@ -118,6 +139,8 @@ def _decode_chinese(data: bytes, source: str) -> tuple[str | None, list[Issue]]:
         except UnicodeDecodeError:
             continue
         if looks_chinese(text):
+            if known:
+                known.current[key] = encoding
             return text, []
     if not bom:  # UTF-8 with a few broken bytes, e.g. a character cut off at the end of the file
         text = data.decode("utf-8", errors="replace")
@@ -142,7 +165,7 @@ def remove_control_characters(text: str) -> tuple[str, Counter, int]:
     return CONTROL.sub("", text), Counter(CONTROL.findall(text)), _line_of(text, first.start())
 
 
-def decode(data: bytes, source: str) -> tuple[str | None, list[Issue]]:
+def decode(data: bytes, source: str, known: EncodingMemo | None = None) -> tuple[str | None, list[Issue]]:
     """Bytes of a page dump → text (None when skipped), with what was wrong as Issues."""
     if not data:
         return None, [Issue("empty", source, 0, "the file is empty (0 bytes); skipped")]
@@ -151,7 +174,7 @@ def decode(data: bytes, source: str) -> tuple[str | None, list[Issue]]:
     binary = Issue("binary", source, 0, f"{nuls} NUL bytes: a binary file, or UTF-16 without a byte order mark; skipped")
     if nuls > len(data) * MAX_NUL_SHARE:
         return None, [binary]
-    text, issues = _decode_chinese(data, source)
+    text, issues = _decode_chinese(data, source, known)
     if text is None:
         return None, [binary] if nuls else issues
     text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\u2028", "\n").replace("\u2029", "\n")
@@ -165,7 +188,7 @@ def decode(data: bytes, source: str) -> tuple[str | None, list[Issue]]:
     return text, issues
 
 
-def read_page(path: Path, source: str) -> tuple[str | None, list[Issue]]:
+def read_page(path: Path, source: str, known: EncodingMemo | None = None) -> tuple[str | None, list[Issue]]:
     try:
         size = path.stat().st_size
         if size > MAX_BYTES:
@@ -174,7 +197,7 @@ def read_page(path: Path, source: str) -> tuple[str | None, list[Issue]]:
         data = path.read_bytes()
     except OSError as error:
         return None, [Issue("unreadable", source, 0, f"cannot read the file ({error.strerror}); skipped")]
-    return decode(data, source)
+    return decode(data, source, known)
 
 
 # --- sources.yml -----------------------------------------------------------------
@@ -269,7 +292,8 @@ def _mapping_get(node, key: str):
 # --- the corpus ----------------------------------------------------------------------
 
 
-def read_files(paths: list[Path], corpus_dir: Path | None = None) -> tuple[list[PageFile], list[Issue]]:
+def read_files(paths: list[Path], corpus_dir: Path | None = None,
+               known: EncodingMemo | None = None) -> tuple[list[PageFile], list[Issue]]:
     """Read page dumps; a sources.yml beside each file applies to it."""
     pages, issues = [], []
     sources_cache: dict[Path, dict] = {}
@@ -286,7 +310,7 @@ def read_files(paths: list[Path], corpus_dir: Path | None = None) -> tuple[list[
         if corpus_dir and not path.resolve().is_relative_to(corpus_dir.resolve()):
             issues.append(Issue("outside-corpus", source, 0, "a link to a file outside the corpus folder; skipped"))
             continue
-        text, found = read_page(path, source)
+        text, found = read_page(path, source, known)
         issues.extend(found)
         if text is not None:
             pages.append(PageFile(path, source, text, sources_cache[folder].get(path.name, {})))
@@ -299,6 +323,6 @@ def read_files(paths: list[Path], corpus_dir: Path | None = None) -> tuple[list[
     return pages, issues
 
 
-def read_corpus(corpus_dir: Path) -> tuple[list[PageFile], list[Issue]]:
+def read_corpus(corpus_dir: Path, known: EncodingMemo | None = None) -> tuple[list[PageFile], list[Issue]]:
     paths = [p for p in corpus_dir.rglob("*.txt") if p.is_file()]
-    return read_files(paths, corpus_dir)
+    return read_files(paths, corpus_dir, known)

@@ -22,6 +22,7 @@ import datetime
 import re
 import unicodedata
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Iterator, NamedTuple, Sequence
 
 from lunardate import LunarDate
@@ -438,6 +439,7 @@ def agree(a: DateGuess, b: DateGuess) -> bool:
     return a.value.startswith(b.value) or b.value.startswith(a.value)
 
 
+@lru_cache(maxsize=4096)  # ~8 calls an article (its own date and its linked articles'), few distinct dates
 def display(value: str | None, precision: str | None) -> str:
     """Chinese display: 2022年7月19日, 2022年8月, 2022年; 日期不详 when there is no date.
 

@@ -36,12 +36,12 @@ import json
 import os
 import shutil
 import sys
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import yaml
 
-from .cache import installed_version
+from .cache import by_stamp, installed_version
 
 FORMAT = 1
 PACKAGE = Path(__file__).resolve().parent
@@ -66,6 +66,7 @@ class State:
     fingerprint: str  # everything every page depends on (see `fingerprint`)
     pages: dict[str, str]  # file of docs/ (but SHARED ones), relative path -> content hash
     site: tuple[int, ...] = ()  # (device, inode, mtime_ns) of the site folder it describes
+    stamps: dict[str, list] = field(default_factory=dict)  # rel -> [size, mtime_ns, hash] (cache.by_stamp)
 
 
 @dataclass(frozen=True)
@@ -91,9 +92,12 @@ def _files(folder: Path):
     return sorted((p.relative_to(folder).as_posix(), p) for p in folder.rglob("*") if p.is_file())
 
 
-def page_hashes(docs_dir: Path) -> dict[str, str]:
-    """Every file of docs/ (but the SHARED ones) and the hash of its bytes."""
-    return {rel: _hash(path.read_bytes()) for rel, path in _files(docs_dir) if not rel.startswith(SHARED)}
+def page_hashes(docs_dir: Path, previous: State | None = None) -> tuple[dict[str, str], dict[str, list]]:
+    """Every file of docs/ (but the SHARED ones) and the hash of its bytes; with the
+    stamps to record. A file with the size and mtime it had in the `previous` build is not read."""
+    rels = [rel for rel, _ in _files(docs_dir) if not rel.startswith(SHARED)]
+    stamps = by_stamp(docs_dir, rels, previous.stamps if previous else {}, lambda path: _hash(path.read_bytes()))
+    return {rel: value for rel, (_, _, value) in stamps.items()}, stamps
 
 
 def fingerprint(config: Path, overrides: Path, docs_dir: Path, site_url: str = "") -> str:
@@ -168,14 +172,15 @@ def load_state(path: Path) -> State | None:
         data = json.loads(path.read_text("utf-8"))
         if data.get("format") != FORMAT:
             return None
-        return State(str(data["fingerprint"]), dict(data["pages"]), tuple(data["site"]))
+        return State(str(data["fingerprint"]), dict(data["pages"]), tuple(data["site"]), dict(data.get("stamps", {})))
     except (OSError, ValueError, KeyError, TypeError, AttributeError):
         return None
 
 
 def save_state(path: Path, state: State) -> None:
     """Write atomically; a cache folder that cannot be written only costs the next build its speed."""
-    data = {"format": FORMAT, "fingerprint": state.fingerprint, "site": list(state.site), "pages": state.pages}
+    data = {"format": FORMAT, "fingerprint": state.fingerprint, "site": list(state.site), "pages": state.pages,
+            "stamps": state.stamps}
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")

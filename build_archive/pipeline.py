@@ -151,7 +151,7 @@ def with_keywords_and_slugs(articles: list[Article], terms: list[Terms] | None =
     day changes no older article's keywords. One pass in date order, adding
     each day's documents to a running count (themes.GrowingIdf).
 
-    `memo` (cache.PageCache.keyword_memo): keywords already chosen, keyed by
+    `memo` (cache.PageCache.memo("keywords")): keywords already chosen, keyed by
     the article's words and a hash of every document its IDF counts, in the
     order counted; it is read, and left holding exactly this archive's
     entries. A +1-day build so chooses keywords only for the new day's articles.
@@ -319,10 +319,10 @@ def extract(pages: list[PageFile], report: Report, cache: PageCache | None = Non
     started = time.perf_counter()
     if corrections:  # the curator's corrections.yml: before keywords, which follow the corrected text
         articles, terms = corrected(pages, articles, terms, corrections, report)
-    memo = cache.keyword_memo() if cache else None
+    memo = cache.memo("keywords") if cache else None
     articles = assign_slugs(with_keywords_and_slugs(articles, terms, memo), report)
     if cache:
-        cache.save_keyword_memo(memo)
+        cache.save_memo("keywords", memo)
     articles = links.link_articles(articles)  # related, previous, next (build_archive/links.py)
     report.articles = len(articles)
     report.time("keywords", started)

@@ -40,6 +40,7 @@ from pathlib import Path
 from typing import Callable
 
 from . import offline, parts, stable_bundle
+from .cache import by_stamp
 
 BUNDLE = "pagefind"
 WORK = ".search-parts"  # temporary sites, inside the site being built (removed at the end)
@@ -136,17 +137,8 @@ def check_only_articles_are_indexed(site: Path, others: list[str]) -> None:
 def page_digests(site: Path, pages: list[str], cache: dict) -> tuple[dict[str, str], dict]:
     """(path -> digest of what Pagefind reads, the new cache). The cache maps a path to the
     [size, mtime_ns, digest] it had when last read; a page with the same size and time is not read."""
-    digests, fresh = {}, {}
-    for rel in pages:
-        stat = os.stat(site / rel)
-        stamp = [stat.st_size, stat.st_mtime_ns]
-        known = cache.get(rel)
-        if isinstance(known, list) and len(known) == 3 and known[:2] == stamp:
-            digest = known[2]
-        else:
-            digest = parts.page_digest((site / rel).read_text("utf-8", errors="replace"))
-        digests[rel], fresh[rel] = digest, [*stamp, digest]
-    return digests, fresh
+    fresh = by_stamp(site, pages, cache, lambda path: parts.page_digest(path.read_text("utf-8", errors="replace")))
+    return {rel: value for rel, (_, _, value) in fresh.items()}, fresh
 
 
 def read_cache(path: Path | None) -> dict:

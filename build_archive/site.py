@@ -168,9 +168,10 @@ def mkdocs_stage(docs_dir: Path, site_dir: Path, staging: Path, source_date_epoc
     what the site was built from, to record once it is swapped in."""
     config = incremental.read_config(CONFIG)
     site_url = os.environ.get("SITE_URL", "") + "\0" + os.environ.get("CORRECTIONS_GITHUB", "")  # both in every page
-    current = incremental.State(incremental.fingerprint(CONFIG, PROJECT / "overrides", docs_dir, site_url),
-                                incremental.page_hashes(docs_dir) if cache_dir else {})
     previous = incremental.load_state(incremental.state_file(cache_dir, site_dir)) if cache_dir and not full else None
+    pages, stamps = incremental.page_hashes(docs_dir, previous) if cache_dir else ({}, {})
+    current = incremental.State(incremental.fingerprint(CONFIG, PROJECT / "overrides", docs_dir, site_url),
+                                pages, stamps=stamps)
     plan, why = incremental.plan(previous, current, site_dir, config)
     if plan:
         incremental.seed(site_dir, staging, docs_dir, plan, config.get("use_directory_urls", True))

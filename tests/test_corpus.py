@@ -123,6 +123,30 @@ def test_bad_files_are_skipped_and_the_rest_is_read(tmp_path):
     assert sorted((i.source, i.kind) for i in issues) == [("binary.txt", "binary"), ("sub/empty.txt", "empty")]
 
 
+def test_the_encoding_memo_skips_the_check_for_bytes_read_before(tmp_path, monkeypatch):
+    for name, data in ENCODED.items():
+        (tmp_path / f"{name}.txt").write_bytes(data)
+    (tmp_path / "mojibake.txt").write_bytes("衢州市召开工业大会".encode("gbk").decode("latin-1").encode("utf-8"))
+    plain = corpus.read_corpus(tmp_path)
+    first = corpus.EncodingMemo({}, {})
+    assert corpus.read_corpus(tmp_path, first) == plain  # same pages, same issues
+    assert sorted(set(first.current.values())) == ["gb18030", "utf-16", "utf-32", "utf-8-sig", "utf_8"]
+    read = {(tmp_path / p.source).read_bytes() for p in plain[0]}
+    assert len(first.current) == len(read) == len(ENCODED)  # gbk = gb18030 bytes here; the mojibake is read too
+    # the next build: no check for bytes read before; a changed file is checked again
+    (tmp_path / "gbk, one line.txt").write_bytes("衢州市召开工业大会。".encode("gbk"))
+    checked = []
+    real = corpus.looks_chinese
+    monkeypatch.setattr(corpus, "looks_chinese", lambda text: checked.append(text) or real(text))
+    second = corpus.EncodingMemo(first.current, {})
+    pages, issues = corpus.read_corpus(tmp_path, second)
+    assert sorted(p.text for p in pages) == sorted([p.text for p in plain[0] if p.text != "衢州市召开工业大会"]
+                                                   + ["衢州市召开工业大会。"])
+    assert TEXT not in checked and "衢州市召开工业大会。" in checked
+    assert len(second.current) == len(first.current)  # the old bytes of the changed file are not kept
+    assert set(second.current) != set(first.current)
+
+
 def test_link_out_of_the_corpus_is_not_followed(tmp_path):
     secret = tmp_path / "secret.txt"
     secret.write_text(TEXT, "utf-8")

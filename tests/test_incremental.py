@@ -357,12 +357,30 @@ def inputs(tmp_path):
 ])
 def test_the_fingerprint_holds_what_every_page_shares(inputs, change, shared):
     config, overrides, docs = inputs
-    before = incremental.fingerprint(config, overrides, docs), incremental.page_hashes(docs)
+    before = incremental.fingerprint(config, overrides, docs), incremental.page_hashes(docs)[0]
     change(config, overrides, docs)
-    after = incremental.fingerprint(config, overrides, docs), incremental.page_hashes(docs)
+    after = incremental.fingerprint(config, overrides, docs), incremental.page_hashes(docs)[0]
     assert (before[0] != after[0]) == shared
     assert (before[1] != after[1]) == (not shared)
     assert incremental.fingerprint(config, overrides, docs, site_url="https://x/") != after[0]
+
+
+def test_page_hashes_read_only_files_whose_size_or_time_changed(tmp_path):
+    (tmp_path / "a.md").write_text("# a", "utf-8")
+    (tmp_path / "b.md").write_text("# b", "utf-8")
+    hashes, stamps = incremental.page_hashes(tmp_path)
+    assert hashes == {rel: stamp[2] for rel, stamp in stamps.items()} and len(set(hashes.values())) == 2
+    # a recorded hash is trusted while the file keeps its size and mtime: "stale" proves it was not read
+    previous = incremental.State("f", {}, stamps={rel: [*stamp[:2], "stale"] for rel, stamp in stamps.items()})
+    assert incremental.page_hashes(tmp_path, previous)[0] == {"a.md": "stale", "b.md": "stale"}
+    (tmp_path / "b.md").write_text("# B", "utf-8")  # same size, new mtime
+    os.utime(tmp_path / "b.md", ns=(0, stamps["b.md"][1] + 1))
+    again = incremental.page_hashes(tmp_path, previous)[0]
+    assert again["a.md"] == "stale" and again["b.md"] not in ("stale", hashes["b.md"])
+    # and the stamps survive the state file
+    path = tmp_path / "state.json"
+    incremental.save_state(path, incremental.State("f", hashes, (1, 2, 3), stamps))
+    assert incremental.load_state(path).stamps == stamps
 
 
 def test_an_untitled_nav_entry_forces_a_full_build():

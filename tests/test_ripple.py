@@ -131,7 +131,7 @@ def test_base_date_and_horizon():
 
 def test_the_keyword_memo_gives_the_same_keywords_and_spares_the_old_days(old_and_new, monkeypatch):
     """A +1-day build reads the keywords of every older article from the memo the previous build
-    left (cache.PageCache.keyword_memo): it chooses keywords for the new day and the undated only."""
+    left (cache.PageCache.memo): it chooses keywords for the new day and the undated only."""
     old_articles, old_terms = archive(days=60, per_day=20)
     loose, loose_terms = undated(3)
     day_articles, day_terms = archive(days=1, per_day=30, seed=2, first_day=60)
