@@ -418,3 +418,17 @@ def test_sorting_by_date_runs_across_parts(parted, where, page, order):
     }""", [query, "desc" if order == "date" else "asc"])
     merged_dates = [by_url[re.search(r"articles/.*\.html", u).group(0)] for u in merged]
     assert sorted(merged_dates) == sorted(dates) and merged_dates != dates  # same pages, parts interleaved
+
+
+def test_pagefind_warms_up_on_the_newest_part_before_the_first_query(parted, where, page):
+    """As it starts, Pagefind searches once for 的 (the loader's WARM_UP token) so that a reader's
+    first query runs V8's optimised wasm (measured by the bench); before the other parts are
+    merged, so that costs one index chunk of the newest part, nothing of the other parts."""
+    page.goto(where)
+    page.locator(".qz-search__filters[data-counts='complete']").wait_for()
+    page.wait_for_load_state("networkidle")
+    chunks = [u for u in page.requests if re.search(r"\.pf_index(\.js)?$", u)]
+    assert len(chunks) == 1 and "/pagefind/parts/" not in chunks[0], chunks
+    assert page.evaluate("() => QzSearchTokens.encodeQuery('的')") == searchgrams.encode_query("的") == "bswy"
+    assert "var WARM_UP = \"bswy\";" in (PROJECT / "docs/assets/javascripts/pagefind-loader.js").read_text("utf-8")
+    assert not page.errors

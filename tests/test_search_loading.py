@@ -42,7 +42,9 @@ def test_pagefind_loads_as_the_search_page_opens_before_search_js(served, built,
     assert seen >= wanted
     # (the bundle may even be requested before the browser asks for search.js, at the end of <body>)
     assert not page.evaluate("() => 'QzSearchTokens' in window"), "Pagefind loads before search.js has run"
-    assert not any(".pf_index" in url or ".pf_fragment" in url for url in page.requests)  # nothing searched yet
+    # nothing searched yet (but Pagefind's warm-up: one index chunk, pagefind-loader.js's WARM_UP)
+    assert not any(".pf_fragment" in url for url in page.requests)
+    assert sum(".pf_index" in url for url in page.requests) <= 1
     for _ in range(600):
         if held:
             break
