@@ -65,15 +65,11 @@ def paper_districts() -> dict[str, str]:
     return yaml.safe_load(text) or {}
 
 
-def page_date(page_file: PageFile, seg: SegmentedPage, issues: list[Issue]) -> dates.DateGuess | None:
-    """Masthead, then sources.yml, then the dates the page's text mentions."""
-    from_sources = None
-    if "date" in page_file.facts:
-        try:
-            from_sources = dates.parse_date_value(page_file.facts["date"])
-        except ValueError as error:
-            issues.append(Issue("bad-sources", "sources.yml", page_file.facts.get("line", 0),
-                                f"{page_file.path.name}: date: {error}"))
+def page_date(page_file: PageFile, seg: SegmentedPage) -> dates.DateGuess | None:
+    """Masthead, then sources.yml, then the dates the page's text mentions.
+
+    A sources.yml date is valid here: corpus.load_sources reported and dropped a bad one."""
+    from_sources = dates.parse_date_value(page_file.facts["date"]) if "date" in page_file.facts else None
     text = "\n".join(a.body for a in seg.articles)
     return dates.resolve(dates.masthead_date(seg.page.chrome), from_sources, dates.infer_from_text(text))
 
@@ -82,20 +78,17 @@ def extract_page(page_file: PageFile, names: frozenset[str]) -> tuple[list[Artic
     """One page dump → its articles with date, districts and themes (no I/O)."""
     seg = segment_page(page_file.text, page_file.source, names)
     issues = list(seg.issues)
-    date = page_date(page_file, seg, issues)
+    date = page_date(page_file, seg)
     paper = page_file.facts.get("paper") or seg.page.paper
     articles = []
     for article in seg.articles:
-        article = replace(
+        article = classified(replace(
             article,
             paper=paper,
             page=page_file.facts.get("page") or article.page,
             date=date.value if date else None,
             date_precision=date.precision if date else None,
-            districts=gazetteer.locate(article.title, article.body, article.subtitle)
-            or tuple(d for d in [paper_districts().get(paper)] if d),
-            themes=themes.classify(article.title, article.body, article.subtitle),
-        )
+        ))
         if not article.date:
             issues.append(Issue("no-date", page_file.source, article.line, f"no date found: {article.title}"))
         if not article.districts:
@@ -207,7 +200,8 @@ class _DistinctWords(abc.Sequence):
 
 
 def classified(article: Article) -> Article:
-    """Districts and themes from the article's own text, as extract_page gives them."""
+    """Districts and themes from the article's own text (and its paper's home district);
+    extract_page and corrections (an edited text is classified again) share it."""
     return replace(
         article,
         districts=gazetteer.locate(article.title, article.body, article.subtitle)
