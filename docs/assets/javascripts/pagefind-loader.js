@@ -122,7 +122,6 @@
     // that Pagefind collapses "//", so URLs come back as "file:/…/page.html",
     // which browsers resolve like "file:///…/page.html".
     await api.options({ baseUrl: siteRoot(bundle) });
-    warmUp(api);
     return api;
   }
 
@@ -179,8 +178,8 @@
       // reader get ready), not at the first search: with one part nothing
       // else would start it.
       api.init();
-      warmUp(api);
     }
+    warmUp(api); // before the other parts are merged: see WARM_UP
     var parts = [];
     if (primary) {
       await Promise.all(manifest.parts.map(function (part) {
