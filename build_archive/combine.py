@@ -82,6 +82,7 @@ class PartRef:
     key: str
     first: str  # date sort values of its oldest and newest page ("0000": undated)
     last: str
+    groups: tuple = ()  # its manifest entry's groups (parts.group_entries), as the shard wrote them
 
 
 @dataclass(frozen=True)
@@ -156,7 +157,7 @@ def part_refs(shard: ShardSite, manifest: dict, rows: list[dict]) -> list[PartRe
         if bundle.resolve() not in (folder, *folder.parents):
             raise CombineError(f"shard {shard.name}: part {entry['id']} lies outside its site ({entry['path']})")
         refs.append(PartRef(f"{shard.name}.{entry['id']}", shard.name, folder, entry["pages"], entry["key"],
-                            first, last))
+                            first, last, tuple(entry.get("groups") or ())))
     return refs
 
 
@@ -221,9 +222,8 @@ def manifest(own: list[PartRef], peers: dict[str, list[PartRef]], version: str) 
     return {
         "format": parts.FORMAT,
         "pagefind": version,
-        "filter": parts.PART_FILTER,
         "parts": [{"id": r.id, "path": paths[r.id], "pages": r.pages, "key": r.key, "first": r.first,
-                   "last": r.last} for r in every],
+                   "last": r.last, "groups": list(r.groups)} for r in every],
     }
 
 

@@ -36,6 +36,7 @@ TWIN_DIR = "offline"  # subfolder of the bundle; the loader JS uses the same nam
 # The files Pagefind's pagefind.js fetches, as globs relative to the bundle.
 DATA_GLOBS = (
     "pagefind-entry.json",
+    "facets.json",  # ours: build_archive/facets.py
     "wasm.*.pagefind",
     "pagefind.*.pf_meta",
     "index/*.pf_index",

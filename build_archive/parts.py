@@ -31,6 +31,19 @@ is the parts' own lists, newest part first. Each part has a *key*: a hash of
 what Pagefind reads from its pages (`indexed_text`); a part whose key is
 unchanged since the previous build is copied from it instead of being indexed
 again (build_archive/search_index.py).
+
+Within a part, pages are cut in date order into *groups* of about
+`GROUP_SIZE` (`groups`), and each page's bigram tokens are indexed with its
+group's letter at the end (searchgrams.suffixed; the site's pages keep the
+plain tokens). Why: Pagefind's wasm scores a search in time ~ (matching
+pages) x (matching page-word entries) per index, because each result scans the
+list of every page matching a query word (measured at 10,000 articles: 245 ms
+for a query found in 80 % of the pages, with every chunk already loaded). A
+search per group letter scans only that group's entries, so the time falls
+with the group size, while the letters of one bigram sort next to each other
+and so share its index chunk: as cheap as small parts, with the chunks of
+large ones. A query without a letter still finds every group (Pagefind
+matches query words as prefixes).
 """
 from __future__ import annotations
 
@@ -44,15 +57,20 @@ from itertools import groupby
 # Measured on synthetic pages (an idle core): Pagefind takes ~4.3 s per 1,000 article pages and peaks
 # at ~0.4 MB per page (it indexes only the bigram blocks: overrides/partials/article.html).
 PART_SIZE = 300  # articles per block (ten days at 30 a day); the open part: <= ~1.5 s of Pagefind a day
-# Articles per sealed part (about two months): <= ~8 s and ~0.8 GB, re-indexed when a block fills
-# (every ten days at 30 a day). Smaller parts also search faster: Pagefind's wasm scores a part's
-# results in time ~ (its matching pages)^2 (each result scans the list of every page matching a
-# query word), so halving the parts from 4,000 cut a common query's search time by a quarter at
-# 10,000 articles (benchmarks/RESULTS.md); larger would mean fewer index chunks for a search to load.
-SEALED_SIZE = 2000
-FORMAT = 1  # bump when the bundle layout or its canonical form changes: every part is re-indexed
-PART_FILTER = "_part"  # the synthetic filter naming a page's part in the browser (mergeFilter)
+# Articles per sealed part (about four months): ~10-15 s and ~1.8 GB of Pagefind, re-indexed when a
+# block fills (every ten days at 30 a day). A search loads about one index chunk per query bigram
+# *per part*, so fewer, larger parts load fewer bytes; what made large parts slow to search (scoring
+# and filter counts, both ~ results x pages per index) is cut by the groups below and by the
+# search page's own facets (build_archive/facets.py). At 10,000 articles, 2,000 -> 4,000 took a
+# query's search from 235 to 186 ms median and from 483 to 293 KB (benchmarks/RESULTS.md).
+SEALED_SIZE = 4000
+FORMAT = 2  # bump when the bundle layout or its canonical form changes: every part is re-indexed
 MANIFEST = "parts.json"  # in the bundle folder, next to pagefind.js
+# Pages per group: Pagefind's scoring grows with the square of a group's matching pages, each group
+# costs one more search call (~0.4 ms per index); at 10,000 articles 500 searched faster than 250
+# (median 164 against 186 ms; benchmarks/RESULTS.md).
+GROUP_SIZE = 500
+GROUP_LETTERS = "abcdefghijklmnopqrstuvwxyz"  # at most 26 groups a part: larger parts get larger groups
 PARTS_DIR = "parts"  # older parts live in <bundle>/parts/<id>/; the newest part is the bundle itself
 
 _ARTICLE = re.compile(r"articles/(?:\d{4}|undated)/(\d{4}(?:-\d{2}){0,2}|undated)-[^/]+\.html")
@@ -63,6 +81,16 @@ UNDATED = "undated"
 class Part:
     id: str
     pages: tuple[str, ...]  # site-relative paths, sorted
+
+
+@dataclass(frozen=True)
+class Group:
+    """Consecutive pages of a part in date order, searched with their own letter."""
+
+    suffix: str
+    pages: tuple[str, ...]  # in date order
+    first: str  # date sort values of its oldest and newest page
+    last: str
 
 
 def is_article(path: str) -> bool:
@@ -123,6 +151,27 @@ def partition(paths: Iterable[str], size: int | None = None, sealed: int | None 
     blocks = _pack(_units(dated, size), size)
     runs = _pack(blocks[:-1], sealed) + blocks[-1:]
     return [Part(UNDATED if key == "0000" else key, tuple(sorted(pages))) for key, pages in runs]
+
+
+def groups(sorts: Mapping[str, str], size: int | None = None) -> list[Group]:
+    """A part's pages (page -> date sort value) cut in date order into about equal groups of at
+    most `size` (GROUP_SIZE unless given; at most 26 groups), oldest first, lettered a, b, c, ..."""
+    size = GROUP_SIZE if size is None else size
+    ordered = sorted(sorts, key=lambda page: (sorts[page], page))
+    count = min(len(GROUP_LETTERS), max(1, -(-len(ordered) // max(1, size))))
+    cuts = [len(ordered) * i // count for i in range(count + 1)]
+    slices = [tuple(ordered[a:b]) for a, b in zip(cuts, cuts[1:])]
+    return [Group(letter, pages, sorts[pages[0]], sorts[pages[-1]])
+            for letter, pages in zip(GROUP_LETTERS, slices) if pages]
+
+
+_SORT = re.compile(r'data-pagefind-sort="date">([^<]*)<')
+
+
+def sort_value_of(html: str, path: str) -> str:
+    """The date sort value an article page carries (overrides/partials/article.html); its path's otherwise."""
+    match = _SORT.search(html)
+    return match.group(1) if match else _sort_value(date_of(path))
 
 
 # --- what Pagefind reads from a page --------------------------------------------
@@ -198,20 +247,29 @@ def date_range(part: Part, sorts: Mapping[str, str] | None = None) -> tuple[str,
     return min(values), max(values)
 
 
+def group_entries(found: list[Group]) -> list[dict]:
+    """A part's groups as its manifest entry lists them: newest first, as the parts."""
+    return [{"suffix": g.suffix, "pages": len(g.pages), "first": g.first, "last": g.last} for g in reversed(found)]
+
+
 def manifest(parts: list[Part], keys: Mapping[str, str], pagefind_version: str,
-             sorts: Mapping[str, str] | None = None) -> dict:
+             sorts: Mapping[str, str] | None = None, part_groups: Mapping[str, list[dict]] | None = None) -> dict:
     """The manifest: parts newest first (the order of a newest-first listing).
 
     Each part says `first` and `last` (date_range): where parts overlap in
     dates (shards of different papers, build_archive/combine.py) the browser
-    merges them by date instead of taking them one after another."""
+    merges them by date instead of taking them one after another. `part_groups`:
+    part id -> its group_entries (the letters its pages were indexed with)."""
     count = len(parts)
     entries = []
     for i, part in reversed(list(enumerate(parts))):
         first, last = date_range(part, sorts)
-        entries.append({"id": part.id, "path": part_path(i, count, part.id), "pages": len(part.pages),
-                        "key": keys[part.id], "first": first, "last": last})
-    return {"format": FORMAT, "pagefind": pagefind_version, "filter": PART_FILTER, "parts": entries}
+        entry = {"id": part.id, "path": part_path(i, count, part.id), "pages": len(part.pages),
+                 "key": keys[part.id], "first": first, "last": last}
+        if part_groups and part.id in part_groups:
+            entry["groups"] = part_groups[part.id]
+        entries.append(entry)
+    return {"format": FORMAT, "pagefind": pagefind_version, "parts": entries}
 
 
 def manifest_bytes(data: dict) -> bytes:

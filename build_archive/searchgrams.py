@@ -14,6 +14,7 @@ tests/test_searchgrams.py checks that both agree.
 """
 from __future__ import annotations
 
+import re
 import unicodedata
 from functools import lru_cache
 
@@ -55,3 +56,17 @@ def encode_query(query: str) -> str:
 def grams_block(text: str) -> str:
     """The hidden HTML block an article page carries for Pagefind."""
     return f'<div class="qz-grams" hidden>{MARKER} {" ".join(bigram_tokens(text))}</div>'
+
+
+_BLOCK = re.compile(r'(<div class="qz-grams" hidden>)([^<]*)(</div>)')
+_TOKEN = re.compile(r"\b([a-z]{8})\b")
+
+
+def suffixed(html: str, suffix: str) -> str:
+    """An article page as its search part indexes it: each bigram token of its grams block
+    spelled with its group's letter at the end (build_archive/parts.py, "groups"); the marker
+    and everything outside the block unchanged."""
+    def spell(block: re.Match) -> str:
+        return block.group(1) + _TOKEN.sub(lambda token: token.group(1) + suffix, block.group(2)) + block.group(3)
+
+    return _BLOCK.sub(spell, html, count=1)

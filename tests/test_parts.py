@@ -3,6 +3,8 @@ real build of the sample corpus cut into four parts, searched in Chromium."""
 from __future__ import annotations
 
 import functools
+import gzip
+import itertools
 import http.server
 import json
 import random
@@ -16,11 +18,12 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from build_archive import parts, search_index, searchgrams, site
+from build_archive import facets, parts, search_index, searchgrams, site, stable_bundle
 from test_site import articles  # the same reading of built articles
 
 PROJECT = Path(__file__).resolve().parent.parent
 SMALL, SEALED = 5, 10  # part sizes for the real build: the 22 sample articles become 4 parts
+GROUPED = 1  # pages per group in the real build: its parts of 1, 7, 8 and 6 pages get letters a to h
 
 
 def article(date: str, n: int = 0) -> str:
@@ -178,6 +181,34 @@ def test_manifest_round_trip_and_rejects():
 # --- a real build in four parts -------------------------------------------------------------------
 
 
+# --- groups within a part ------------------------------------------------------------------
+
+
+def test_groups_cut_a_part_in_date_order_into_lettered_slices():
+    sorts = {article(f"2022-07-{d:02d}", i): f"2022-07-{d:02d}" for d in range(1, 11) for i in range(3)}
+    sorts[article("2022-07", 99)] = "2022-07"  # dated by month only: older than every day of July
+    found = parts.groups(sorts, size=8)
+    assert [g.suffix for g in found] == ["a", "b", "c", "d"]
+    assert [len(g.pages) for g in found] == [7, 8, 8, 8]  # about equal, none above 8
+    assert found[0].pages[0] == article("2022-07", 99) and found[0].first == "2022-07"
+    assert found[-1].last == "2022-07-10"
+    ordered = [p for g in found for p in g.pages]
+    assert sorted(ordered) == sorted(sorts) and [sorts[p] for p in ordered] == sorted(sorts.values())
+    assert all(a.last <= b.first for a, b in zip(found, found[1:]))  # consecutive date ranges
+    # never more than 26 letters: a larger part gets larger groups
+    many = {article("2022-08-01", i): "2022-08-01" for i in range(100)}
+    assert len(parts.groups(many, size=1)) == 26
+    assert parts.groups({article("2022-08-01"): "2022-08-01"})[0].suffix == "a"
+
+
+def test_a_page_is_indexed_with_its_groups_letter_on_every_bigram_token():
+    page = ('<html lang="zh"><p>营商环境 aabbccdd</p><div class="qz-grams" hidden>qzgrams aabobmlr aabpaser</div>'
+            '<div class="qz-grams" hidden>qzgrams aaaaaaaa</div></html>')
+    out = searchgrams.suffixed(page, "c")
+    assert out == page.replace("aabobmlr aabpaser", "aabobmlrc aabpaserc")  # the first block only
+    assert searchgrams.suffixed("<p>no block</p>", "c") == "<p>no block</p>"
+
+
 def tree(folder: Path) -> dict[str, bytes]:
     return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
 
@@ -200,6 +231,7 @@ def build(corpus_dir: Path, root: Path, spy: Spy) -> None:
     with pytest.MonkeyPatch.context() as mp:
         mp.setattr(parts, "PART_SIZE", SMALL)
         mp.setattr(parts, "SEALED_SIZE", SEALED)
+        mp.setattr(parts, "GROUP_SIZE", GROUPED)
         mp.setattr(site, "pagefind", spy)
         assert cli.build(corpus_dir, root / "site", root / "docs") == 0
 
@@ -234,6 +266,64 @@ def test_the_sample_build_has_four_parts(parted):
     assert (bundle / "pagefind.js").is_file() and (bundle / "offline" / "pagefind.js").is_file()
     assert not list((bundle / "parts").glob("*/pagefind.js")) and not list((bundle / "parts").glob("*/wasm.*"))
     assert not (root / "site" / search_index.WORK).exists()
+
+
+def fragment_of(folder: Path, page_hash: str) -> dict:
+    raw = gzip.decompress((folder / "fragment" / f"{page_hash}.pf_fragment").read_bytes())
+    return json.loads(raw[len(stable_bundle.MAGIC):].decode("utf-8"))
+
+
+def test_each_part_is_indexed_in_lettered_groups(parted):
+    """Each page's bigram tokens are in its part's index with the letter of the page's group
+    (and not without it), and the manifest lists the groups, newest first, with their dates."""
+    root, _ = parted
+    site_dir, bundle = root / "site", root / "site" / "pagefind"
+    for part in manifest(site_dir)["parts"]:
+        groups = part["groups"]
+        assert [g["suffix"] for g in groups] == list(parts.GROUP_LETTERS[:len(groups)])[::-1]
+        assert sum(g["pages"] for g in groups) == part["pages"] and max(g["pages"] for g in groups) <= GROUPED
+        assert all(g["first"] <= g["last"] for g in groups)
+        folder = bundle / part["path"]
+        words: dict[str, set[int]] = {}
+        for chunk in folder.glob("index/*.pf_index"):
+            for word, pages, *_ in stable_bundle.read_chunk(chunk)[0]:
+                numbers = itertools.accumulate(delta for delta, *_ in pages)  # postings hold page number deltas
+                words.setdefault(word, set()).update(numbers)
+        meta = stable_bundle.read_chunk(next(folder.glob("pagefind.*.pf_meta")))
+        letters = []
+        for number, (page_hash, _) in enumerate(meta[1]):
+            url = fragment_of(folder, page_hash)["url"].split("/articles/", 1)[1]
+            html = (site_dir / "articles" / url).read_text("utf-8")
+            tokens = re.search(r'<div class="qz-grams" hidden>qzgrams ([a-z ]+)</div>', html).group(1).split()
+            letter = {w[-1] for w in words if len(w) == 9 and w[:8] == tokens[0] and number in words[w]}
+            assert len(letter) == 1, (url, letter)
+            letters.append(letter.pop())
+            assert [t for t in tokens if number not in words.get(t + letters[-1], ())] == [], url
+            assert not any(number in words.get(t, ()) for t in tokens)
+        assert {g["suffix"]: letters.count(g["suffix"]) for g in groups} == {g["suffix"]: g["pages"] for g in groups}
+
+
+def test_each_part_has_its_facets(parted):
+    """facets.json: the part's pages as Pagefind names them (its fragments) and each page's
+    filter values, the same as the article page's own chips and year."""
+    root, _ = parted
+    bundle = root / "site" / "pagefind"
+    by_title = {a["title"]: a for a in articles(root)}
+    seen = 0
+    for part in manifest(root / "site")["parts"]:
+        folder = bundle / part["path"]
+        data = json.loads((folder / facets.FILE).read_text("utf-8"))
+        assert (folder / "offline" / f"{facets.FILE}.js").is_file()
+        assert sorted(data["pages"]) == sorted(p.stem for p in folder.glob("fragment/*.pf_fragment"))
+        assert set(data["filters"]) == {"区县", "主题", "年份"}
+        for number, page_hash in enumerate(data["pages"]):
+            fragment = fragment_of(folder, page_hash)
+            values = {name: sorted(v for v, pages in data["filters"][name].items() if number in pages)
+                      for name in data["filters"]}
+            assert values == {name: sorted(fragment["filters"].get(name, [])) for name in data["filters"]}
+            assert values["年份"] == [by_title[fragment["meta"]["title"]]["date"][:4]]
+            seen += 1
+    assert seen == 22
 
 
 @pytest.fixture(scope="module")
@@ -431,4 +521,39 @@ def test_pagefind_warms_up_on_the_newest_part_before_the_first_query(parted, whe
     assert len(chunks) == 1 and "/pagefind/parts/" not in chunks[0], chunks
     assert page.evaluate("() => QzSearchTokens.encodeQuery('的')") == searchgrams.encode_query("的") == "bswy"
     assert "var WARM_UP = \"bswy\";" in (PROJECT / "docs/assets/javascripts/pagefind-loader.js").read_text("utf-8")
+    assert not page.errors
+
+
+def test_filters_come_from_the_facets_never_from_pagefind(parted, where, page):
+    """The search page counts and applies 区县/主题/年份 from each part's facets.json and never
+    loads Pagefind's filter chunks: Pagefind would then count every loaded filter on every
+    search, in time ~ pages x results (build_archive/facets.py)."""
+    root, _ = parted
+    data = manifest(root / "site")
+    query = "衢州"
+    expected = containing(articles(root), query)
+    tally: dict[str, int] = {}
+    for a in expected:
+        for d in a["districts"]:
+            tally[d] = tally.get(d, 0) + 1
+    first, second = sorted(tally, key=lambda d: (-tally[d], d))[:2]
+    page.goto(where + "?q=" + quote(query) + "&区县=" + quote(first))
+    found = shown(page)
+    narrowed = [a for a in expected if first in a["districts"]]
+    assert {r["title"] for r in found} == {a["title"] for a in narrowed} and 0 < len(found) < len(expected)
+    assert counts(page, "区县")[first] == len(narrowed)
+    years: dict[str, int] = {}
+    for a in narrowed:
+        years[a["date"][:4]] = years.get(a["date"][:4], 0) + 1
+    assert counts(page, "年份") == years
+    # two values of one filter: the articles that have both, as Pagefind reads a list of values
+    page.goto(where + "?q=" + quote(query) + "&区县=" + quote(first) + "&区县=" + quote(second))
+    both = [a for a in expected if first in a["districts"] and second in a["districts"]]
+    if both:
+        assert {r["title"] for r in shown(page)} == {a["title"] for a in both}
+    else:
+        page.locator(".qz-search__status", has_text="找到 0 篇").wait_for()
+    assert not [u for u in page.requests if re.search(r"\.pf_filter(\.js)?$", u)]
+    facet_files = {u for u in page.requests if re.search(r"/facets\.json(\.js)?$", u)}
+    assert len(facet_files) == len(data["parts"])
     assert not page.errors

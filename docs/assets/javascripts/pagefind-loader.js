@@ -1,7 +1,7 @@
 /*
  * ArchivePagefind.load(bundleUrl) -> Promise of the Pagefind JS API
  * (options, init, search, debouncedSearch, filters, preload, mergeIndex, ...)
- * over the whole archive, plus `parts` and `partFilter` (see below).
+ * over the whole archive, plus `parts` and `facets()` (see below).
  *
  * Over http(s) the API is `import(bundleUrl + "pagefind.js")`, run on the
  * page's main thread (`noWorker`), as on file://: Pagefind's Web Worker would
@@ -13,13 +13,12 @@
  * The archive is indexed in parts (build_archive/search_index.py):
  * <bundle>/parts.json lists them newest first; the newest is the bundle
  * itself, the others lie in <bundle>/parts/<id>/. load() joins them with
- * Pagefind's mergeIndex (one wasm, one pagefind.js for all) and tags each
- * part's pages with a synthetic filter (`partFilter`: part id), so that
- * search(term, {filters: {[partFilter]: id}}) searches one part only: Pagefind
- * orders merged results by score, and a sorted search's score is a page's
- * rank *within its part*, so newest-first across parts means taking the parts
- * in order (search.js does). A bundle without parts.json is used as it is
- * (`parts` is then empty).
+ * Pagefind's mergeIndex (one wasm, one pagefind.js for all). `parts`: the
+ * manifest's entries (id, date range, groups); `facets()`: a promise of every
+ * part's facets.json (build_archive/facets.py), with `part` set to its id.
+ * No part is tagged with a mergeFilter: Pagefind counts every filter it has
+ * loaded on every search, slowly (facets.py). A bundle without parts.json is
+ * used as it is (`parts` is then empty, `facets()` gives []).
  *
  * On file:// (the archive opened from a USB stick) browsers refuse module
  * imports, fetch() and Workers, so we use the twins written by
@@ -106,14 +105,13 @@
     return root ? root[1] : new URL("../", bundle).href;
   }
 
-  async function loadFromTwins(bundle, first, script) {
+  async function loadFromTwins(bundle, script) {
     var factory = await script;
     // Worker = undefined: Pagefind then runs on the main thread straight away
     // (its own fallback would first try `new Worker(file://…)` and wait for it
     // to fail). import.meta.url is the bundle's pagefind.js, so Pagefind derives
     // its basePath as it does over http.
     var api = factory(twinFetch, undefined, bundle + "pagefind.js");
-    if (first) await api.options(first); // before init: options Pagefind is created with
     await api.init(); // creates the instance and starts loading entry, meta and wasm
     // Result URLs: Pagefind joins baseUrl + the page's site-relative URL. Its
     // default baseUrl is root-relative ("/…/"), which on file:// means the disk
@@ -138,18 +136,24 @@
     api.search(WARM_UP).catch(function () { /* the reader's own search reports errors */ });
   }
 
-  // parts.json (its twin on file://), or null for a bundle without parts.
+  // A JSON file of ours in a bundle folder (its twin on file://). `fresh`: it
+  // changes with every build (parts.json), so the browser asks the server again.
+  async function loadJson(folder, name, onFile, fresh) {
+    var bytes;
+    if (onFile) {
+      bytes = decodeBase64(await loadTwin(folder + TWIN_DIR + name + ".js"));
+    } else {
+      var response = await fetch(folder + name, fresh ? { cache: "no-cache" } : {});
+      if (!response.ok) throw new TypeError("ArchivePagefind: " + folder + name + ": HTTP " + response.status);
+      bytes = new Uint8Array(await response.arrayBuffer());
+    }
+    return JSON.parse(new TextDecoder().decode(bytes));
+  }
+
+  // parts.json, or null for a bundle without parts.
   async function loadManifest(bundle, onFile) {
     try {
-      var bytes;
-      if (onFile) {
-        bytes = decodeBase64(await loadTwin(bundle + TWIN_DIR + "parts.json.js"));
-      } else {
-        var response = await fetch(bundle + "parts.json", { cache: "no-cache" }); // changes with every build
-        if (!response.ok) return null;
-        bytes = new Uint8Array(await response.arrayBuffer());
-      }
-      var manifest = JSON.parse(new TextDecoder().decode(bytes));
+      var manifest = await loadJson(bundle, "parts.json", onFile, true);
       return manifest && Array.isArray(manifest.parts) && manifest.parts.length ? manifest : null;
     } catch (error) {
       return null;
@@ -165,15 +169,13 @@
     var module = onFile ? loadTwin(bundle + TWIN_DIR + "pagefind.js") : import(bundle + "pagefind.js");
     var manifest = await loadManifest(bundle, onFile);
     var primary = manifest && manifest.parts.filter(function (p) { return p.path === ""; })[0];
-    var filter = manifest && manifest.filter;
-    var first = primary ? { mergeFilter: tag(filter, primary.id) } : null;
     var api;
     if (onFile) {
-      api = await loadFromTwins(bundle, first, module);
+      api = await loadFromTwins(bundle, module);
     } else {
       api = await module;
       // before Pagefind starts: it is created with these options
-      await api.options(Object.assign({ noWorker: true }, first));
+      await api.options({ noWorker: true });
       // Start it now (the entry, meta and wasm load while the page and the
       // reader get ready), not at the first search: with one part nothing
       // else would start it.
@@ -184,27 +186,29 @@
     if (primary) {
       await Promise.all(manifest.parts.map(function (part) {
         var url = new URL(part.path, bundle).href;
-        // first/last: the part's date range (search.js merges parts whose ranges overlap)
-        parts.push({ id: part.id, pages: part.pages, url: url, first: part.first, last: part.last });
+        // first/last: the part's date range (search.js merges parts whose ranges overlap);
+        // groups: the letters its pages' tokens were indexed with (build_archive/parts.py)
+        parts.push({ id: part.id, pages: part.pages, url: url, first: part.first, last: part.last, groups: part.groups });
         if (part === primary) return null;
-        var options = { mergeFilter: tag(filter, part.id) };
-        if (onFile) options.baseUrl = siteRoot(url); // see loadFromTwins
-        return api.mergeIndex(url, options);
+        return api.mergeIndex(url, onFile ? { baseUrl: siteRoot(url) } : {}); // baseUrl: see loadFromTwins
       }));
     }
     // a plain object: a module namespace cannot carry `parts`
     var archive = {};
     Object.keys(api).forEach(function (name) { archive[name] = api[name]; });
     archive.parts = parts; // newest first
-    archive.partFilter = primary ? filter : null;
+    var facets = null;
+    archive.facets = function () {
+      if (!facets) {
+        facets = Promise.all(parts.map(function (part) {
+          return loadJson(part.url, "facets.json", onFile, false).then(function (one) { one.part = part.id; return one; });
+        }));
+        facets.catch(function () { facets = null; }); // a retry at the next call
+      }
+      return facets;
+    };
     if (window.performance && performance.mark) performance.mark("qz-pagefind-ready"); // for benchmarks/
     return archive;
-  }
-
-  function tag(filter, id) {
-    var value = {};
-    value[filter] = id;
-    return value;
   }
 
   var ArchivePagefind = window.ArchivePagefind = {

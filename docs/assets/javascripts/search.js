@@ -10,7 +10,8 @@
  * index in parts (build_archive/search_index.py) joined by Pagefind's
  * mergeIndex: filter counts and relevance come from Pagefind's merged search;
  * a date-sorted list is put together part by part, parts whose dates overlap
- * merged by date (see `inOrder`).
+ * merged by date (see `find`). Each part is indexed in groups, searched a
+ * group letter at a time (see `searchUnits`).
  */
 (function () {
   "use strict";
@@ -46,28 +47,60 @@
   }
   window.QzSearchTokens = { encodeQuery: encodeQuery, normalise: normalise };
 
-  // --- searching an index in parts ---------------------------------------------
-  // pf: ArchivePagefind.load()'s API; pf.parts newest first, pf.partFilter the
-  // synthetic filter naming each page's part (docs/assets/javascripts/pagefind-loader.js).
+  // --- facets: the filter values of every page -------------------------------
+  // pf: ArchivePagefind.load()'s API; pf.parts newest first, pf.facets() the
+  // parts' facets.json (build_archive/facets.py: why the filters are counted
+  // and applied here, not by Pagefind).
 
-  function withPart(pf, options, id) {
-    var filters = Object.assign({}, options.filters || {});
-    filters[pf.partFilter] = id;
-    return Object.assign({}, options, { filters: filters });
+  // {byId: page hash -> {part, values: [name, value, name, value, ...]}, totals: name -> value -> pages}
+  function facetIndex(list) {
+    var byId = new Map(), totals = {};
+    list.forEach(function (one) {
+      var values = one.pages.map(function () { return []; });
+      Object.keys(one.filters).sort().forEach(function (name) {
+        totals[name] = totals[name] || {};
+        Object.keys(one.filters[name]).sort().forEach(function (value) {
+          var pages = one.filters[name][value];
+          totals[name][value] = (totals[name][value] || 0) + pages.length;
+          pages.forEach(function (n) { values[n].push(name, value); });
+        });
+      });
+      one.pages.forEach(function (id, n) { byId.set(id, { part: one.part, values: values[n] }); });
+    });
+    return { byId: byId, totals: totals };
+  }
+  var facetsLoading = null, facetsLoaded = null; // one archive a page
+  function loadFacets(pf) {
+    if (!facetsLoading) {
+      facetsLoading = pf.facets().then(function (list) { return (facetsLoaded = facetIndex(list)); });
+      facetsLoading.catch(function () { facetsLoading = null; }); // a retry at the next search
+    }
+    return facetsLoading;
   }
 
-  // Filter counts summed over searches, every value of `base` kept (at 0 if need be).
-  function sumFilters(base, searches) {
-    var out = {};
-    Object.keys(base || {}).forEach(function (name) {
-      out[name] = {};
-      Object.keys(base[name]).forEach(function (v) { out[name][v] = 0; });
-    });
-    searches.forEach(function (one) {
-      Object.keys(one.filters || {}).forEach(function (name) {
-        out[name] = out[name] || {};
-        Object.keys(one.filters[name]).forEach(function (v) { out[name][v] = (out[name][v] || 0) + one.filters[name][v]; });
+  // Does a page have every value chosen (`chosen`: name -> [value, ...])? All of them, as
+  // Pagefind's filters take a list of values.
+  function hasAll(entry, chosen) {
+    return Object.keys(chosen).every(function (name) {
+      return chosen[name].every(function (value) {
+        for (var i = 0; i < entry.values.length; i += 2) {
+          if (entry.values[i] === name && entry.values[i + 1] === value) return true;
+        }
+        return false;
       });
+    });
+  }
+
+  // Filter counts over `results`: every value of the archive, at 0 where no result has it.
+  function countFacets(index, results) {
+    var out = {};
+    Object.keys(index.totals).forEach(function (name) {
+      out[name] = {};
+      Object.keys(index.totals[name]).forEach(function (v) { out[name][v] = 0; });
+    });
+    results.forEach(function (r) {
+      var entry = index.byId.get(r.id);
+      for (var i = 0; entry && i < entry.values.length; i += 2) out[entry.values[i]][entry.values[i + 1]] += 1;
     });
     return out;
   }
@@ -164,59 +197,84 @@
     }, Promise.resolve()).then(function () { return found; });
   }
 
-  // The first `limit` results in date order. Pagefind orders merged results by
-  // score, and a sorted search scores a page by its rank *within its part*, so
-  // a merged sorted list interleaves the parts. So each part is searched on its
-  // own, skipping the parts with no match (`counts`): parts whose date ranges
-  // are disjoint are taken one after another, overlapping ones merged by date
-  // (dateGroups, mergeByDate), until there are enough.
-  function inOrder(pf, query, options, counts, limit) {
-    var parts = pf.parts.filter(function (p) { return counts[p.id]; });
-    return dateOrder(parts, options.sort.date === "asc", limit, function (part) {
-      return pf.search(query, withPart(pf, options, part.id)).then(function (one) { return one.results; });
+  // --- groups: the searches a query is run as -----------------------------------
+  // Each part's pages are indexed in date-ordered groups, each group's bigram
+  // tokens ending in its letter (build_archive/parts.py, "groups"): Pagefind
+  // scores a search in time ~ matching pages x matching page-word entries, so a
+  // search per letter costs a fraction of one over all groups (the letters of a
+  // bigram share its index chunk). Units, newest first: one per (part, letter)
+  // when the query is bigram tokens and every part has groups; one per part
+  // otherwise (a one-character query is a prefix of every letter's tokens, and
+  // a query without letters finds every group).
+  function searchUnits(pf, query) {
+    var grouped = !!query && query.split(" ").every(function (w) { return w.length === 8; }) &&
+      pf.parts.every(function (p) { return p.groups && p.groups.length; });
+    var units = [];
+    pf.parts.forEach(function (p) {
+      (grouped ? p.groups : [{ suffix: "", first: p.first, last: p.last }]).forEach(function (g) {
+        units.push({ id: p.id, suffix: g.suffix, first: g.first, last: g.last });
+      });
     });
+    return units;
+  }
+  function withSuffix(query, suffix) {
+    return suffix ? query.split(" ").map(function (w) { return w + suffix; }).join(" ") : query;
   }
 
   /*
-   * search(query, options) over every part -> {results, total, filters}: the
+   * search(query, options) over every part -> {results, total, matches}: the
    * results in the order asked for (at least the first `limit`), their number,
-   * and filter counts over all parts.
+   * and all of them (for countFacets). `options`: {filters: name -> [value,
+   * ...], sort: {date: "desc" | "asc"}}.
    *
-   * Pagefind ANDs the words of a query but first drops the words an index does
-   * not contain. A part that lacks one of the query's bigrams would then return
-   * pages with only the others, so each result must have matched every bigram
-   * (a page holds each of its bigrams once: one location per bigram matched).
-   * Parts are all or nothing here (a part lacking a bigram has no page with
-   * it), so when some results fall short, the parts are asked one by one and
-   * only those that matched every bigram are kept, counts included.
+   * One Pagefind search per group letter, over every part at once (Pagefind's
+   * mergeIndex). Pagefind ANDs the words of a query but first drops the words
+   * an index does not contain, so a part lacking one of the query's bigrams
+   * returns pages with only the others: each result must have matched every
+   * bigram (`complete`: a page holds each of its bigrams once, one location per
+   * bigram matched). The chosen filter values are applied from the facets.
+   * Results come joined by score, as Pagefind joins merged indexes; in date
+   * order (`sort`) unit by unit: a sorted search scores a page by its rank
+   * *within its index*, so each search's results are split by part (facets)
+   * into the units' own date-ordered lists, and units whose date ranges are
+   * disjoint are taken one after another, overlapping ones merged by date
+   * (dateGroups, mergeByDate), until there are enough.
    */
   function find(pf, query, options, limit) {
     var words = query ? query.split(" ").filter(function (w, i, all) { return all.indexOf(w) === i; }).length : 0;
     var complete = function (r) { return words < 2 || r.words.length >= words; };
-    var sorted = !!(options.sort && pf.partFilter && pf.parts.length > 1);
-    return pf.search(query, options).then(function (merged) {
-      var counts = pf.partFilter && merged.filters && merged.filters[pf.partFilter];
-      if (merged.results.every(complete)) {
-        var ordered = sorted && counts ? inOrder(pf, query, options, counts, limit) : Promise.resolve(merged.results);
-        return ordered.then(function (results) {
-          return { results: results, total: merged.results.length, filters: merged.filters || {} };
+    var chosen = options.filters || {};
+    var filtered = Object.keys(chosen).length > 0;
+    var units = searchUnits(pf, query);
+    var suffixes = units.map(function (u) { return u.suffix; }).filter(function (s, i, all) { return all.indexOf(s) === i; });
+    if (!suffixes.length) suffixes = [""]; // a bundle without parts.json
+    var dated = !!options.sort && units.length > 1;
+    var sort = options.sort ? { sort: options.sort } : {};
+    var searches = suffixes.map(function (s) { return pf.search(query === null ? null : withSuffix(query, s), sort); });
+    var index = filtered || dated ? loadFacets(pf) : Promise.resolve(null);
+    return Promise.all([index].concat(searches)).then(function (all) {
+      var facets = all[0];
+      var lists = all.slice(1).map(function (one) {
+        return one.results.filter(function (r) {
+          return complete(r) && (!filtered || hasAll(facets.byId.get(r.id) || { values: [] }, chosen));
         });
-      }
-      var parts = counts ? pf.parts.filter(function (p) { return counts[p.id]; }) : [];
-      if (options.sort && options.sort.date === "asc") parts.reverse();
-      return Promise.all(parts.map(function (p) { return pf.search(query, withPart(pf, options, p.id)); })).then(function (each) {
-        var good = each.filter(function (one) { return one.results.every(complete); });
-        var results = [].concat.apply([], good.map(function (one) { return one.results; }));
-        var filters = sumFilters(merged.filters, good);
-        if (!options.sort) results.sort(function (a, b) { return b.score - a.score; }); // stable, as Pagefind merges
-        if (!options.sort || good.length < 2) return { results: results, total: results.length, filters: filters };
-        // date order over the good parts, merged where their date ranges overlap (inOrder)
-        var lists = {};
-        parts.forEach(function (p, i) { lists[p.id] = each[i].results; });
-        var kept = pf.parts.filter(function (p) { return lists[p.id] && lists[p.id].every(complete); }); // manifest order
-        return dateOrder(kept, options.sort.date === "asc", limit, function (p) { return Promise.resolve(lists[p.id]); })
-          .then(function (ordered) { return { results: ordered, total: results.length, filters: filters }; });
       });
+      var results = [].concat.apply([], lists);
+      if (!options.sort && lists.length > 1) results.sort(function (a, b) { return b.score - a.score; }); // stable
+      var out = { results: results, total: results.length, matches: results };
+      if (!dated) return out;
+      var own = {};
+      lists.forEach(function (list, i) {
+        list.forEach(function (r) {
+          var entry = facets.byId.get(r.id);
+          var key = (entry ? entry.part : "") + "\u0000" + suffixes[i];
+          (own[key] = own[key] || []).push(r);
+        });
+      });
+      var unitKey = function (u) { return u.id + "\u0000" + u.suffix; };
+      var matched = units.filter(function (u) { return own[unitKey(u)]; });
+      return dateOrder(matched, options.sort.date === "asc", limit, function (u) { return Promise.resolve(own[unitKey(u)]); })
+        .then(function (ordered) { out.results = ordered; return out; });
     });
   }
   window.QzArchiveSearch = { find: find };
@@ -308,16 +366,12 @@
 
     if (window.performance && performance.mark) performance.mark("qz-search-start"); // for benchmarks/
     var pagefindPromise = window.ArchivePagefind.load(bundleUrl);
-    // filters() loads the filter chunks of every part; without them search() returns no filter
-    // counts. With a query they load after the first results (they are not needed for those).
-    var filtersLoaded = null;
-    function loadFilters(pf) {
-      return filtersLoaded || (filtersLoaded = pf.filters());
-    }
+    // The facets (every page's filter values) load once: after the first results when a query
+    // comes first and needs none of them (no filter chosen, no date order).
     var generation = 0;
     var current = null; // the shown search: see `page`
 
-    // `complete`: counted with every filter chunk loaded (data-counts="complete", which tests wait for)
+    // `complete`: counted from the facets (data-counts="complete", which tests wait for)
     function renderFilters(pf, available, complete) {
       filterBox.textContent = "";
       filterBox.setAttribute("data-counts", complete ? "complete" : "partial");
@@ -429,7 +483,6 @@
       var mine = ++generation;
       current = null;
       pagefindPromise.then(function (pf) {
-        // an empty `filters` object makes Pagefind skip the filter counts
         var options = Object.keys(state.filters).length ? { filters: state.filters } : {};
         if (state.sort === "date") options.sort = { date: "desc" };
         if (state.sort === "date-asc") options.sort = { date: "asc" };
@@ -438,23 +491,21 @@
           status.textContent = "输入字词开始搜索；可按区县、主题、年份筛选。";
           list.textContent = "";
           more.hidden = true;
-          return loadFilters(pf).then(function (all) { if (mine === generation) renderFilters(pf, all, true); });
+          return loadFacets(pf).then(function (index) { if (mine === generation) renderFilters(pf, index.totals, true); });
         }
         status.textContent = "正在搜索…";
         mark("qz-query");
-        var counted = filtersLoaded; // counts need every filter chunk: loaded already?
         return find(pf, query, options, RANKED).then(function (found) {
           if (mine !== generation) return;
           mark("qz-found");
-          renderFilters(pf, found.filters, !!counted);
+          renderFilters(pf, facetsLoaded ? countFacets(facetsLoaded, found.matches) : {}, !!facetsLoaded);
           list.textContent = "";
           var search = current = { found: found, sorted: !!options.sort, loaded: [], shown: 0 };
           search.pending = page(search, FIRST).then(function () { return page(search, PAGE_SIZE); });
           return search.pending.then(function () {
-            if (counted || search !== current) return;
-            // the same search again once the filter chunks are in: every count (chunks are cached)
-            return loadFilters(pf).then(function () { return find(pf, query, options, RANKED); }).then(function (again) {
-              if (search === current) renderFilters(pf, again.filters, true);
+            if (facetsLoaded || search !== current) return;
+            return loadFacets(pf).then(function (index) {
+              if (search === current) renderFilters(pf, countFacets(index, found.matches), true);
             });
           });
         });

@@ -1,0 +1,52 @@
+"""Each search part's facets: which filter values (区县, 主题, 年份) its pages have.
+
+The search page counts and applies the filters itself, from this file, instead
+of asking Pagefind. Why: Pagefind 1.5.2's wasm counts filters on every search,
+over every filter it has loaded, by testing each page of each filter value
+against the list of results with a linear scan, in time ~ (pages x values a
+page has) x results, per index and twice per search. At 10,000 articles that
+was most of a search: 衢江 (8,048 results) took 233 ms with the filters loaded,
+94 ms with none loaded (benchmarks/RESULTS.md). So the search page never
+loads Pagefind's filters (nor tags parts with mergeFilter, which is a filter
+too), and reads a part's facets from ``facets.json`` next to its
+pagefind-entry.json: the same data as the part's Pagefind filter chunks and
+page list, as JSON.
+
+    {"format": 1, "pages": [page hash, ...],            # Pagefind's result ids
+     "filters": {name: {value: [page number, ...]}}}    # indexes into "pages"
+
+Written from the part's own bundle right after Pagefind (``write_facets``), so
+it names the pages exactly as the part's results do.
+"""
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from . import stable_bundle
+
+FILE = "facets.json"  # in a part's bundle folder
+FORMAT = 1
+
+
+def facets(meta: list, filter_chunks: list[list]) -> dict:
+    """A part's facets from its decoded pf_meta and filter chunks (stable_bundle.read_chunk)."""
+    pages = [page[0] for page in meta[1]]
+    filters = {name: {value: list(numbers) for value, numbers in values} for name, values in filter_chunks}
+    return {"format": FORMAT, "pages": pages, "filters": filters}
+
+
+def facets_bytes(data: dict) -> bytes:
+    return (json.dumps(data, ensure_ascii=False, sort_keys=True, separators=(",", ":")) + "\n").encode("utf-8")
+
+
+def write_facets(bundle: Path) -> Path:
+    """Write BUNDLE/facets.json from the Pagefind bundle in that folder (one language: zh)."""
+    metas = sorted(bundle.glob("pagefind.*.pf_meta"))
+    if len(metas) != 1:
+        raise ValueError(f"{bundle}: expected one pf_meta (one language), found {len(metas)}")
+    meta = stable_bundle.read_chunk(metas[0])
+    chunks = [stable_bundle.read_chunk(bundle / "filter" / f"{chunk_hash}.pf_filter") for _, chunk_hash in meta[3]]
+    path = bundle / FILE
+    path.write_bytes(facets_bytes(facets(meta, chunks)))
+    return path
