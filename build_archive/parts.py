@@ -57,13 +57,14 @@ from itertools import groupby
 # Measured on synthetic pages (an idle core): Pagefind takes ~4.3 s per 1,000 article pages and peaks
 # at ~0.4 MB per page (it indexes only the bigram blocks: overrides/partials/article.html).
 PART_SIZE = 300  # articles per block (ten days at 30 a day); the open part: <= ~1.5 s of Pagefind a day
-# Articles per sealed part (about four months): ~10-15 s and ~1.8 GB of Pagefind, re-indexed when a
+# Articles per sealed part (about three months): ~10 s and ~1.4 GB of Pagefind, re-indexed when a
 # block fills (every ten days at 30 a day). A search loads about one index chunk per query bigram
 # *per part*, so fewer, larger parts load fewer bytes; what made large parts slow to search (scoring
 # and filter counts, both ~ results x pages per index) is cut by the groups below and by the
-# search page's own facets (build_archive/facets.py). At 10,000 articles, 2,000 -> 4,000 took a
-# query's search from 235 to 186 ms median and from 483 to 293 KB (benchmarks/RESULTS.md).
-SEALED_SIZE = 4000
+# search page's own facets (build_archive/facets.py). At 10,000 articles a query loaded 483 KB
+# with parts of 2,000, 341 KB with 3,000, 288 KB with 4,000; 3,000 is the largest whose two
+# Pagefind runs fit in memory together (search_index.PARALLEL_PAGES; benchmarks/RESULTS.md).
+SEALED_SIZE = 3000
 FORMAT = 2  # bump when the bundle layout or its canonical form changes: every part is re-indexed
 MANIFEST = "parts.json"  # in the bundle folder, next to pagefind.js
 # Pages per group: Pagefind's scoring grows with the square of a group's matching pages, each group

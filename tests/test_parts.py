@@ -2,6 +2,7 @@
 real build of the sample corpus cut into four parts, searched in Chromium."""
 from __future__ import annotations
 
+import concurrent.futures
 import functools
 import gzip
 import itertools
@@ -11,6 +12,7 @@ import random
 import re
 import shutil
 import threading
+import time
 from pathlib import Path
 from urllib.parse import quote
 
@@ -207,6 +209,35 @@ def test_a_page_is_indexed_with_its_groups_letter_on_every_bigram_token():
     out = searchgrams.suffixed(page, "c")
     assert out == page.replace("aabobmlr aabpaser", "aabobmlrc aabpaserc")  # the first block only
     assert searchgrams.suffixed("<p>no block</p>", "c") == "<p>no block</p>"
+
+
+def test_parts_are_indexed_together_only_while_their_pages_fit_the_budget():
+    """Pagefind's memory grows with the pages it indexes: two parts run at once only if they fit."""
+    budget = search_index.PageBudget(10)
+    started, release = {}, threading.Event()
+
+    def task(name):
+        def run():
+            started[name] = threading.Event()
+            started[name].set()
+            release.wait(10)
+            return name
+        return run
+
+    with concurrent.futures.ThreadPoolExecutor(max_workers=3) as pool:
+        big = pool.submit(budget.run, 6, task("big"))
+        while "big" not in started:
+            time.sleep(0.01)
+        small = pool.submit(budget.run, 4, task("small"))  # 6 + 4 fit: runs at once
+        other = pool.submit(budget.run, 6, task("other"))  # 6 + 4 + 6 do not: waits
+        while "small" not in started:
+            time.sleep(0.01)
+        time.sleep(0.2)
+        assert "other" not in started
+        release.set()
+        assert {big.result(), small.result(), other.result()} == {"big", "small", "other"}
+    assert budget.used == 0
+    assert search_index.PageBudget(5).run(50, lambda: "alone") == "alone"  # larger than the budget: alone
 
 
 def tree(folder: Path) -> dict[str, bytes]:
