@@ -217,6 +217,19 @@
     });
     return units;
   }
+  // A one-character query is a prefix of every bigram starting with that character, but
+  // Pagefind loads one index chunk per query word (the one the word falls in), and its prefix
+  // match only sees the chunks loaded: where the character's bigrams run over several chunks,
+  // the articles in the others were missed (at 10,000 articles 的 found 5,689 of 9,919). So the
+  // chunks are preloaded first, through words spread over the prefix's range: the character, then
+  // every pair of letters a second character's spelling can start with (26 x 26 words, one
+  // preload: Pagefind loads each chunk they fall in once).
+  function prefixProbes(query) {
+    var probes = [];
+    for (var i = 0; i < 26; i++) for (var j = 0; j < 26; j++) probes.push(query + LETTERS[i] + LETTERS[j] + "aa");
+    return probes.join(" ");
+  }
+
   function withSuffix(query, suffix) {
     return suffix ? query.split(" ").map(function (w) { return w + suffix; }).join(" ") : query;
   }
@@ -250,7 +263,11 @@
     if (!suffixes.length) suffixes = [""]; // a bundle without parts.json
     var dated = !!options.sort && units.length > 1;
     var sort = options.sort ? { sort: options.sort } : {};
-    var searches = suffixes.map(function (s) { return pf.search(query === null ? null : withSuffix(query, s), sort); });
+    var prefix = !!query && query.length === 4; // one character (encodeQuery)
+    var loaded = prefix ? pf.preload(prefixProbes(query)) : Promise.resolve();
+    var searches = suffixes.map(function (s) {
+      return loaded.then(function () { return pf.search(query === null ? null : withSuffix(query, s), sort); });
+    });
     var index = filtered || dated ? loadFacets(pf) : Promise.resolve(null);
     return Promise.all([index].concat(searches)).then(function (all) {
       var facets = all[0];

@@ -1,0 +1,68 @@
+"""One-character queries over a part whose index runs over many chunks.
+
+A one-character query is a prefix of every bigram token starting with that
+character (searchgrams.encode_query), and Pagefind loads one index chunk per
+query word: the search page preloads the other chunks the prefix runs over
+(search.js, prefixProbes). The sample corpus is too small for that (one chunk a
+part), so this builds a synthetic one (build_archive/bench.py) of 400 articles,
+with small groups so that each bigram comes in several lettered forms.
+"""
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from urllib.parse import quote
+
+import pytest
+
+from build_archive import bench, parts, searchgrams, stable_bundle
+
+ARTICLES = 400
+GROUP = 50  # pages per group: 8 letters a bigram
+
+
+@pytest.fixture(scope="module")
+def synthetic(tmp_path_factory) -> Path:
+    from build_archive import cli
+
+    root = tmp_path_factory.mktemp("one-character")
+    bench.write_corpus(bench.synthetic_corpus(ARTICLES, seed=5), root / "corpus")
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(parts, "GROUP_SIZE", GROUP)
+        assert cli.build(root / "corpus", root / "site", root / "docs") == 0
+    return root
+
+
+def articles_with(root: Path, char: str) -> int:
+    """Articles whose bigram block has a token starting with `char`: what its query must find."""
+    token = searchgrams.encode_char(char)
+    pattern = re.compile(r"\b" + token + r"[a-z]{4}\b")
+    count = 0
+    for md in (root / "docs" / "articles").rglob("*.md"):
+        block = md.read_text("utf-8").split(searchgrams.MARKER, 1)
+        count += len(block) == 2 and bool(pattern.search(block[1]))
+    return count
+
+
+def chunks_over(root: Path, char: str) -> int:
+    """The most index chunks, in any part, that hold tokens starting with `char`."""
+    token = searchgrams.encode_char(char)
+    most = 0
+    for meta_file in (root / "site" / "pagefind").rglob("pagefind.*.pf_meta"):
+        if "offline" in meta_file.parts:
+            continue
+        chunks = stable_bundle.read_chunk(meta_file)[2]  # [from, to, hash] per chunk
+        most = max(most, sum(1 for first, last, _ in chunks if first[:4] <= token <= last[:4]))
+    return most
+
+
+@pytest.mark.parametrize("char", ["的", "是"])
+def test_a_one_character_query_finds_every_article_with_it(synthetic, page, char):
+    assert chunks_over(synthetic, char) >= 2, "the test needs a prefix that runs over several chunks"
+    expected = articles_with(synthetic, char)
+    assert 0 < expected
+    page.goto((synthetic / "site" / "search.html").as_uri() + "?q=" + quote(char))
+    status = page.locator(".qz-search__status", has_text=re.compile(r"找到 \d+ 篇"))
+    status.wait_for(timeout=60_000)
+    assert int(re.search(r"找到 (\d+) 篇", status.inner_text()).group(1)) == expected
+    assert not page.errors
