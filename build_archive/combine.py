@@ -22,7 +22,7 @@ complete site. `combine(shards, out)` joins them:
   ``parts.json`` (and its twin) lists every part newest first, with ``first``
   and ``last``, the oldest and newest date sort value of its pages: parts of
   different papers overlap in dates, and the search page merges overlapping
-  parts by date (docs/assets/javascripts/search.js, inOrder).
+  parts by date (docs/assets/javascripts/search.js, find).
 
 `split` (GitHub Pages caps a site at 1 GB) writes several sites side by side,
 ``OUT/<site>/``, each with the shards assigned to it and its own browse pages;

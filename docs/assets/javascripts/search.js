@@ -8,10 +8,11 @@
  * so a search can be bookmarked. Works over http and from file:// (through
  * ArchivePagefind.load, docs/assets/javascripts/pagefind-loader.js), over an
  * index in parts (build_archive/search_index.py) joined by Pagefind's
- * mergeIndex: filter counts and relevance come from Pagefind's merged search;
- * a date-sorted list is put together part by part, parts whose dates overlap
- * merged by date (see `find`). Each part is indexed in groups, searched a
- * group letter at a time (see `searchUnits`).
+ * mergeIndex: relevance comes from Pagefind's merged search, filters are
+ * counted and applied here from each part's facets (build_archive/facets.py),
+ * a date-sorted list is put together part by part and group by group, those
+ * whose dates overlap merged by date (see `find`). Each part is indexed in
+ * groups, searched a group letter at a time (see `searchUnits`).
  */
 (function () {
   "use strict";
@@ -118,31 +119,32 @@
     return m[1] + (m[2] ? "-" + two(m[2]) + (m[3] ? "-" + two(m[3]) : "") : "");
   }
 
-  // Parts in list order (newest first; oldest first when `asc`), in groups:
-  // parts whose [first, last] date ranges overlap share a group (shards of
-  // different papers, build_archive/combine.py); the groups are disjoint and
-  // follow one another. A manifest without first/last: a group per part, in
-  // the manifest's order (a plain build's parts are consecutive ranges).
-  function dateGroups(parts, asc) {
+  // Parts (or search units: searchUnits) in list order (newest first; oldest
+  // first when `asc`), in runs: those whose [first, last] date ranges overlap
+  // share a run (shards of different papers, build_archive/combine.py); the
+  // runs are disjoint and follow one another. A manifest without first/last: a
+  // run per part, in the manifest's order (a plain build's parts are
+  // consecutive ranges).
+  function dateRuns(parts, asc) {
     var known = parts.every(function (p) { return typeof p.first === "string" && typeof p.last === "string"; });
     if (!known) return (asc ? parts.slice().reverse() : parts.slice()).map(function (p) { return [p]; });
     var sorted = parts.slice().sort(asc
       ? function (a, b) { return a.first < b.first ? -1 : a.first > b.first ? 1 : 0; }
       : function (a, b) { return a.last > b.last ? -1 : a.last < b.last ? 1 : 0; });
-    var groups = [], low = null, high = null;
+    var runs = [], low = null, high = null;
     sorted.forEach(function (p) {
       // ranges that only touch (one date at both ends) need no merge: either order is in order
-      if (groups.length && (asc ? p.first < high : p.last > low)) {
-        groups[groups.length - 1].push(p);
+      if (runs.length && (asc ? p.first < high : p.last > low)) {
+        runs[runs.length - 1].push(p);
         if (p.first < low) low = p.first;
         if (p.last > high) high = p.last;
       } else {
-        groups.push([p]);
+        runs.push([p]);
         low = p.first;
         high = p.last;
       }
     });
-    return groups;
+    return runs;
   }
 
   // The first `limit` of several parts' own date-sorted result lists, merged by
@@ -187,7 +189,7 @@
   // gives a promise of the part's own date-sorted results.
   function dateOrder(parts, asc, limit, listOf) {
     var found = [];
-    return dateGroups(parts, asc).reduce(function (chain, group) {
+    return dateRuns(parts, asc).reduce(function (chain, group) {
       return chain.then(function () {
         if (found.length >= limit) return;
         return Promise.all(group.map(listOf)).then(function (lists) {
@@ -251,7 +253,7 @@
    * *within its index*, so each search's results are split by part (facets)
    * into the units' own date-ordered lists, and units whose date ranges are
    * disjoint are taken one after another, overlapping ones merged by date
-   * (dateGroups, mergeByDate), until there are enough.
+   * (dateRuns, mergeByDate), until there are enough.
    */
   function find(pf, query, options, limit) {
     var words = query ? query.split(" ").filter(function (w, i, all) { return all.indexOf(w) === i; }).length : 0;
