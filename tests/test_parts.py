@@ -347,6 +347,9 @@ def test_each_part_has_its_facets(parted):
         assert (folder / "offline" / f"{facets.FILE}.js").is_file()
         assert sorted(data["pages"]) == sorted(p.stem for p in folder.glob("fragment/*.pf_fragment"))
         assert set(data["filters"]) == {"区县", "主题", "年份"}
+        assert sorted(data["order"]) == list(range(len(data["pages"])))  # every page once, oldest first:
+        dates = [by_title[fragment_of(folder, data["pages"][n])["meta"]["title"]]["date"] for n in data["order"]]
+        assert dates == sorted(dates)
         for number, page_hash in enumerate(data["pages"]):
             fragment = fragment_of(folder, page_hash)
             values = {name: sorted(v for v, pages in data["filters"][name].items() if number in pages)
@@ -587,4 +590,28 @@ def test_filters_come_from_the_facets_never_from_pagefind(parted, where, page):
     assert not [u for u in page.requests if re.search(r"\.pf_filter(\.js)?$", u)]
     facet_files = {u for u in page.requests if re.search(r"/facets\.json(\.js)?$", u)}
     assert len(facet_files) == len(data["parts"])
+    assert not page.errors
+
+
+@pytest.mark.parametrize("order", ["", "date-asc"])
+def test_a_search_by_filters_alone_lists_them_from_the_facets(parted, where, page, order):
+    """No query, one district: its articles, newest first (or oldest first), without Pagefind's
+    search with no term, which loads every index chunk of every part first (facets.py)."""
+    root, _ = parted
+    every = articles(root)
+    tally: dict[str, int] = {}
+    for a in every:
+        for d in a["districts"]:
+            tally[d] = tally.get(d, 0) + 1
+    district = sorted(tally, key=lambda d: (-tally[d], d))[0]
+    page.goto(where + "?区县=" + quote(district) + ("&sort=" + order if order else ""))
+    found = shown(page)
+    expected = [a for a in every if district in a["districts"]]
+    assert len(found) == len(expected) > 1 and {r["title"] for r in found} == {a["title"] for a in expected}
+    by_url = {a["url"]: a["date"] for a in every}
+    dates = [by_url[re.search(r"articles/.*\.html", r["url"]).group(0)] for r in found]
+    assert dates == sorted(dates, reverse=order != "date-asc")
+    assert counts(page, "区县")[district] == len(expected)
+    chunks = [u for u in page.requests if re.search(r"\.pf_index(\.js)?$", u)]
+    assert len(chunks) <= 1, chunks  # the loader's warm-up only
     assert not page.errors

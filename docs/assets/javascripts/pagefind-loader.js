@@ -38,6 +38,7 @@
   var me = document.currentScript;
 
   var TWIN_DIR = "offline/"; // = build_archive.offline.TWIN_DIR
+  var FRAGMENT_MAGIC = "pagefind_dcd".length; // the bytes a Pagefind data file starts with (stable_bundle.MAGIC)
   var payloads = new WeakMap(); // <script> element -> what its twin registered
   var twins = new Map(); // twin URL -> Promise of its payload
   var apis = new Map(); // absolute bundle URL -> Promise of the API
@@ -197,6 +198,19 @@
     var archive = {};
     Object.keys(api).forEach(function (name) { archive[name] = api[name]; });
     archive.parts = parts; // newest first
+    // One page's fragment, read without Pagefind (search.js lists the pages of a search by
+    // filters alone from the facets: build_archive/facets.py says why): gzip of "pagefind_dcd"
+    // then JSON, its url made absolute as Pagefind's result data has it.
+    archive.fragment = async function (partUrl, id) {
+      var name = "fragment/" + id + ".pf_fragment";
+      var packed = onFile ? decodeBase64(await loadTwin(partUrl + TWIN_DIR + name + ".js"))
+        : new Uint8Array(await (await fetch(partUrl + name)).arrayBuffer());
+      var stream = new Blob([packed]).stream().pipeThrough(new DecompressionStream("gzip"));
+      var raw = new Uint8Array(await new Response(stream).arrayBuffer());
+      var data = JSON.parse(new TextDecoder().decode(raw.subarray(FRAGMENT_MAGIC)));
+      data.url = new URL(String(data.url || "").replace(/^\//, ""), siteRoot(partUrl)).href;
+      return data;
+    };
     var facets = null;
     archive.facets = function () {
       if (!facets) {

@@ -68,7 +68,7 @@
       });
       one.pages.forEach(function (id, n) { byId.set(id, { part: one.part, values: values[n] }); });
     });
-    return { byId: byId, totals: totals };
+    return { byId: byId, totals: totals, parts: list };
   }
   var facetsLoading = null, facetsLoaded = null; // one archive a page
   function loadFacets(pf) {
@@ -256,6 +256,7 @@
    * (dateRuns, mergeByDate), until there are enough.
    */
   function find(pf, query, options, limit) {
+    if (query === null) return byFilters(pf, options, limit);
     var words = query ? query.split(" ").filter(function (w, i, all) { return all.indexOf(w) === i; }).length : 0;
     var complete = function (r) { return words < 2 || r.words.length >= words; };
     var chosen = options.filters || {};
@@ -296,6 +297,36 @@
         .then(function (ordered) { out.results = ordered; return out; });
     });
   }
+  /*
+   * A search by filters alone (no query), as `find` answers: the pages that have
+   * every chosen value, newest first (or oldest first), listed from the facets.
+   * Pagefind's own search with no term would first load every index chunk of
+   * every part (build_archive/facets.py). Results look like Pagefind's: an id,
+   * and data() loading the page's fragment.
+   */
+  function byFilters(pf, options, limit) {
+    var chosen = options.filters || {};
+    var asc = !!options.sort && options.sort.date === "asc";
+    return loadFacets(pf).then(function (index) {
+      var own = {};
+      index.parts.forEach(function (one) {
+        var part = pf.parts.filter(function (p) { return p.id === one.part; })[0];
+        var list = [];
+        one.order.forEach(function (n) {
+          var id = one.pages[n];
+          if (!hasAll(index.byId.get(id), chosen)) return;
+          list.push({ id: id, score: 0, words: [], data: function () { return pf.fragment(part.url, id); } });
+        });
+        own[one.part] = asc ? list : list.reverse();
+      });
+      var matches = [].concat.apply([], pf.parts.map(function (p) { return own[p.id] || []; }));
+      var found = { results: matches, total: matches.length, matches: matches };
+      var matched = pf.parts.filter(function (p) { return own[p.id] && own[p.id].length; });
+      return dateOrder(matched, asc, limit, function (p) { return Promise.resolve(own[p.id]); })
+        .then(function (ordered) { found.results = ordered; return found; });
+    });
+  }
+
   window.QzArchiveSearch = { find: find };
 
   // --- helpers ---------------------------------------------------------------
