@@ -26,10 +26,9 @@ it names the pages exactly as the part's results do.
 """
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
-from . import stable_bundle
+from . import parts, stable_bundle
 
 FILE = "facets.json"  # in a part's bundle folder
 FORMAT = 1
@@ -44,7 +43,7 @@ def facets(meta: list, filter_chunks: list[list]) -> dict:
 
 
 def facets_bytes(data: dict) -> bytes:
-    return (json.dumps(data, ensure_ascii=False, sort_keys=True, separators=(",", ":")) + "\n").encode("utf-8")
+    return parts.manifest_bytes(data)  # the same canonical JSON as parts.json
 
 
 def write_facets(bundle: Path) -> Path:

@@ -42,8 +42,10 @@ for a query found in 80 % of the pages, with every chunk already loaded). A
 search per group letter scans only that group's entries, so the time falls
 with the group size, while the letters of one bigram sort next to each other
 and so share its index chunk: as cheap as small parts, with the chunks of
-large ones. A query without a letter still finds every group (Pagefind
-matches query words as prefixes).
+large ones. A query word without a letter is a prefix of every group's form
+of it (a one-character query is a prefix of all its bigrams), but Pagefind
+loads only the one index chunk the word falls in: the search page preloads
+the rest of the range first (search.js, prefixProbes).
 """
 from __future__ import annotations
 

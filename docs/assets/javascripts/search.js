@@ -253,11 +253,11 @@
    * *within its index*, so each search's results are split by part (facets)
    * into the units' own date-ordered lists, and units whose date ranges are
    * disjoint are taken one after another, overlapping ones merged by date
-   * (dateRuns, mergeByDate), until there are enough.
+   * (dateRuns, mergeByDate), until there are enough. No query (null): byFilters.
    */
   function find(pf, query, options, limit) {
     if (query === null) return byFilters(pf, options, limit);
-    var words = query ? query.split(" ").filter(function (w, i, all) { return all.indexOf(w) === i; }).length : 0;
+    var words = query.split(" ").filter(function (w, i, all) { return all.indexOf(w) === i; }).length;
     var complete = function (r) { return words < 2 || r.words.length >= words; };
     var chosen = options.filters || {};
     var filtered = Object.keys(chosen).length > 0;
@@ -266,10 +266,10 @@
     if (!suffixes.length) suffixes = [""]; // a bundle without parts.json
     var dated = !!options.sort && units.length > 1;
     var sort = options.sort ? { sort: options.sort } : {};
-    var prefix = !!query && query.length === 4; // one character (encodeQuery)
+    var prefix = query.length === 4; // one character (encodeQuery)
     var loaded = prefix ? pf.preload(prefixProbes(query)) : Promise.resolve();
     var searches = suffixes.map(function (s) {
-      return loaded.then(function () { return pf.search(query === null ? null : withSuffix(query, s), sort); });
+      return loaded.then(function () { return pf.search(withSuffix(query, s), sort); });
     });
     var index = filtered || dated ? loadFacets(pf) : Promise.resolve(null);
     return Promise.all([index].concat(searches)).then(function (all) {
