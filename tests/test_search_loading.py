@@ -10,6 +10,8 @@ from __future__ import annotations
 import re
 from urllib.parse import parse_qs
 
+import pytest
+
 from test_site import articles, containing, result_titles
 
 BUNDLE_FILES = re.compile(r"/pagefind/(pagefind\.js|pagefind-entry\.json|pagefind\.[^/]+\.pf_meta|wasm\.[^/]+\.pagefind)")
@@ -20,9 +22,22 @@ def query_in_url(page) -> str | None:
     return values[0] if values else None
 
 
-def test_pagefind_loads_as_the_search_page_opens_before_search_js(served, built, page):
+@pytest.mark.parametrize("loader_arrives", ["early", "late"])
+def test_pagefind_loads_as_the_search_page_opens_before_search_js(served, built, page, loader_arrives):
     held = []  # search.js, held back: nothing of it runs until the end
     page.route("**/assets/javascripts/search.js", lambda route: held.append(route))
+    if loader_arrives == "late":
+        # pagefind-loader.js comes after the parser has reached its second copy, at the end of
+        # <body>: that parser-blocking copy then runs first, before the async one in <head>
+        late = []
+        page.route("**/assets/javascripts/pagefind-loader.js", lambda route: late.append(route))
+        page.goto(served + "search.html", wait_until="commit")
+        for _ in range(600):
+            if late and any(re.search(r"/bundle\.[0-9a-f]+\.min\.js$", url) for url in page.requests):
+                break
+            page.wait_for_timeout(50)
+        page.wait_for_timeout(300)  # Material's bundle.js (just before the second copy) arrives and runs
+        assert not any(url.endswith("/pagefind/pagefind.js") for url in page.requests)
     wanted = {"pagefind.js", "entry", "meta", "wasm"}
     seen: set[str] = set()
 
@@ -36,7 +51,10 @@ def test_pagefind_loads_as_the_search_page_opens_before_search_js(served, built,
 
     try:
         with page.expect_request(bundle_file, timeout=60_000):
-            page.goto(served + "search.html", wait_until="commit")
+            if loader_arrives == "late":
+                late[0].continue_()
+            else:
+                page.goto(served + "search.html", wait_until="commit")
     except Exception as error:  # say what came (and what did not)
         raise AssertionError(f"bundle files seen: {sorted(seen)}; requests: {page.requests}") from error
     assert seen >= wanted

@@ -35,7 +35,6 @@
   // loading at once, while Material's CSS and JS still load), then again with
   // every page's scripts. The first copy is the one kept.
   if (window.ArchivePagefind) return;
-  var me = document.currentScript;
 
   var TWIN_DIR = "offline/"; // = build_archive.offline.TWIN_DIR
   var FRAGMENT_MAGIC = "pagefind_dcd".length; // the bytes a Pagefind data file starts with (stable_bundle.MAGIC)
@@ -245,6 +244,11 @@
     },
   };
 
-  var preload = me && me.getAttribute("data-qz-preload");
+  // Whichever copy runs first starts the preload: when the file arrives after
+  // the parser has reached the copy at the end of <body>, that parser-blocking
+  // copy runs before the async one (Chromium; both share one download), and
+  // the async one then returns at once above.
+  var marked = document.querySelector("script[data-qz-preload]");
+  var preload = marked && marked.getAttribute("data-qz-preload");
   if (preload) ArchivePagefind.load(preload).catch(function () { /* search.js loads again and reports */ });
 })();
