@@ -8,7 +8,8 @@
    (hard-linked: files are never modified in place) from the previous bundle;
 3. every other part is indexed on its own: its pages are cut into groups
    (parts.groups) and written into a temporary site folder (same relative
-   paths, so result URLs are right), each as the parts of it Pagefind reads
+   paths, so result URLs are right; in RAM where there is a RAM file system,
+   see RAM_FOLDER), each as the parts of it Pagefind reads
    (parts.indexed_text) with its group's letter on its bigram tokens
    (searchgrams.suffixed),
    `run` (site.pagefind) indexes it, stable_bundle makes the bundle
@@ -36,6 +37,7 @@ import json
 import os
 import re
 import shutil
+import tempfile
 import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
@@ -242,28 +244,83 @@ def write_grouped_pages(site: Path, part: parts.Part, tmp: Path) -> list[dict]:
     return parts.group_entries(found)
 
 
-def index_part(site: Path, part: parts.Part, work: Path,
-               run: Callable[[Path], object]) -> tuple[Path, float, list[dict]]:
-    """Index one part on its own; returns (its bundle folder, seconds, its group entries)."""
+# The temporary copy of a part's pages, and the bundle Pagefind writes beside it, are made in
+# memory where the machine has a RAM file system: creating files on the build machine's disk
+# cost 0.3-0.8 ms each (ext4, measured), on /dev/shm 0.03 ms; a part's pages are read once, by
+# Pagefind. Only the finished bundle goes to disk (into the work folder), and the pages are
+# deleted as soon as it is, so memory holds at most the parts being indexed (~40 MB per 3,000 pages).
+RAM_FOLDER = Path("/dev/shm")
+RAM_FREE_NEEDED = 1 << 30  # bytes free on it, else the disk is used
+
+
+SCRATCH_PREFIX = "qz-parts-"  # then the building process's id
+
+
+def remove_stale_scratch(root: Path) -> None:
+    """Remove what builds that were killed left in `root` (their process is gone)."""
+    for folder in root.glob(f"{SCRATCH_PREFIX}*"):
+        pid = folder.name[len(SCRATCH_PREFIX):].split("-", 1)[0]
+        if pid.isdigit() and not _alive(int(pid)):
+            shutil.rmtree(folder, ignore_errors=True)
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except OSError:
+        return True  # someone else's
+    return True
+
+
+def make_scratch(work: Path) -> Path:
+    """A new folder to prepare and index parts in: in RAM_FOLDER when usable, else in `work`."""
+    root = work
+    try:
+        if os.access(RAM_FOLDER, os.W_OK):
+            stats = os.statvfs(RAM_FOLDER)
+            if stats.f_bavail * stats.f_frsize >= RAM_FREE_NEEDED:
+                root = RAM_FOLDER
+                remove_stale_scratch(root)
+    except OSError:
+        pass
+    root.mkdir(parents=True, exist_ok=True)
+    return Path(tempfile.mkdtemp(prefix=f"{SCRATCH_PREFIX}{os.getpid()}-", dir=root))
+
+
+def index_part(site: Path, part: parts.Part, work: Path, run: Callable[[Path], object],
+               scratch: Path | None = None) -> tuple[Path, float, list[dict]]:
+    """Index one part on its own, in scratch/<part id> (make_scratch; work/scratch if not given);
+    returns (its bundle folder, under `work`; seconds; its group entries)."""
     started = time.perf_counter()
-    tmp = work / part.id
-    found = write_grouped_pages(site, part, tmp)
-    run(tmp)  # site.pagefind: Pagefind writes tmp/pagefind/
+    work.mkdir(parents=True, exist_ok=True)
+    tmp = (scratch or work / "scratch") / part.id
+    shutil.rmtree(tmp, ignore_errors=True)
+    tmp.mkdir(parents=True)
     try:
-        stable_bundle.canonicalise_bundle(tmp)  # Pagefind's filter order is random
-        facets.write_facets(tmp / BUNDLE)
-    except (ValueError, TypeError) as error:
-        raise SearchIndexError(f"Pagefind bundle of part {part.id}: {error}") from error
-    try:
-        offline.write_offline_bundle(tmp)
-    except offline.OfflineBundleError as error:
-        raise SearchIndexError(f"offline search bundle of part {part.id}: {error}") from error
-    bundle = tmp / BUNDLE
-    indexed = _entry_pages(bundle)
-    if indexed != len(part.pages):
-        raise SearchIndexError(
-            f"part {part.id}: Pagefind indexed {indexed} pages of {len(part.pages)}; does every article "
-            "page have data-pagefind-body and lang=\"zh\"?")
+        found = write_grouped_pages(site, part, tmp)
+        run(tmp)  # site.pagefind: Pagefind writes tmp/pagefind/
+        try:
+            stable_bundle.canonicalise_bundle(tmp)  # Pagefind's filter order is random
+            facets.write_facets(tmp / BUNDLE)
+        except (ValueError, TypeError) as error:
+            raise SearchIndexError(f"Pagefind bundle of part {part.id}: {error}") from error
+        try:
+            offline.write_offline_bundle(tmp)
+        except offline.OfflineBundleError as error:
+            raise SearchIndexError(f"offline search bundle of part {part.id}: {error}") from error
+        indexed = _entry_pages(tmp / BUNDLE)
+        if indexed != len(part.pages):
+            raise SearchIndexError(
+                f"part {part.id}: Pagefind indexed {indexed} pages of {len(part.pages)}; does every article "
+                "page have data-pagefind-body and lang=\"zh\"?")
+        bundle = work / part.id / BUNDLE
+        shutil.rmtree(bundle.parent, ignore_errors=True)
+        bundle.parent.mkdir(parents=True)
+        shutil.move(tmp / BUNDLE, bundle)
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
     return bundle, time.perf_counter() - started, found
 
 
@@ -333,6 +390,7 @@ def index_site(site: Path, previous: Path | None, run: Callable[[Path], object],
     if bundle.exists():
         bundle.rename(seeded)
         previous = seeded
+    scratch: Path | None = None
     try:
         articles, others = site_pages(site)
         check_only_articles_are_indexed(site, others)
@@ -349,8 +407,9 @@ def index_site(site: Path, previous: Path | None, run: Callable[[Path], object],
         seconds: dict[str, float] = {}
         groups = {part_id: entry[3] for part_id, entry in old.items()}
         budget = PageBudget(PARALLEL_PAGES)
+        scratch = make_scratch(work)
         with ThreadPoolExecutor(max_workers=max(1, jobs)) as pool:
-            futures = {p.id: pool.submit(budget.run, len(p.pages), lambda p=p: index_part(site, p, work, run))
+            futures = {p.id: pool.submit(budget.run, len(p.pages), lambda p=p: index_part(site, p, work, run, scratch))
                        for p in todo}
             for part_id, future in futures.items():
                 fresh[part_id], seconds[part_id], groups[part_id] = future.result()
@@ -372,6 +431,6 @@ def index_site(site: Path, previous: Path | None, run: Callable[[Path], object],
             reused=tuple(p.id for p in plan if p.id not in fresh),
             seconds=seconds, pages=len(articles))
     finally:
-        for leftover in (work, seeded):
-            if leftover.exists():
+        for leftover in (work, seeded, scratch):
+            if leftover and leftover.exists():
                 shutil.rmtree(leftover, ignore_errors=True)

@@ -59,7 +59,8 @@ def grams_block(text: str) -> str:
 
 
 _BLOCK = re.compile(r'(<div class="qz-grams" hidden>)([^<]*)(</div>)')
-_TOKEN = re.compile(r"\b([a-z]{8})\b")
+_TOKEN = re.compile(r"[a-z]{8}")
+_SPACES = re.compile(r"(\s+)")  # kept by split()
 
 
 def suffixed(html: str, suffix: str) -> str:
@@ -67,6 +68,8 @@ def suffixed(html: str, suffix: str) -> str:
     spelled with its group's letter at the end (build_archive/parts.py, "groups"); the marker
     and everything outside the block unchanged."""
     def spell(block: re.Match) -> str:
-        return block.group(1) + _TOKEN.sub(lambda token: token.group(1) + suffix, block.group(2)) + block.group(3)
+        # split at the spaces, not a regex callback per token (~8× faster; a page has thousands)
+        words = [w + suffix if len(w) == 8 and _TOKEN.fullmatch(w) else w for w in _SPACES.split(block.group(2))]
+        return block.group(1) + "".join(words) + block.group(3)
 
     return _BLOCK.sub(spell, html, count=1)

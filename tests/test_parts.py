@@ -8,9 +8,12 @@ import gzip
 import itertools
 import http.server
 import json
+import os
 import random
 import re
 import shutil
+import subprocess
+import sys
 import threading
 import time
 from pathlib import Path
@@ -209,6 +212,21 @@ def test_a_page_is_indexed_with_its_groups_letter_on_every_bigram_token():
     out = searchgrams.suffixed(page, "c")
     assert out == page.replace("aabobmlr aabpaser", "aabobmlrc aabpaserc")  # the first block only
     assert searchgrams.suffixed("<p>no block</p>", "c") == "<p>no block</p>"
+    # tokens at any white space, the marker and other words left alone
+    block = '<div class="qz-grams" hidden>qzgrams aabobmlr\n  aabpaser abc aabpaserx</div>'
+    assert searchgrams.suffixed(block, "c") == block.replace("mlr\n  aabpaser ", "mlrc\n  aabpaserc ")
+
+
+def test_what_pagefind_reads_is_found_in_tags_with_several_of_its_attributes():
+    page = ('<html lang="zh"><head><meta data-pagefind-meta="title" content="x"></head><body><nav>menu</nav>'
+            '<span hidden data-pagefind-filter="年份">2015</span><a data-pagefind-ignore href="y">next</a>'
+            '<div class="b" data-pagefind-body><div data-pagefind-ignore="index" data-pagefind-meta="text">'
+            '<p>正文</p></div><div class="qz-grams" hidden>qzgrams aabobmlr</div></div><p>after</p></body></html>')
+    assert parts.indexed_text(page).split("\n") == [
+        '<html lang="zh">', '<meta data-pagefind-meta="title" content="x">',
+        '<span hidden data-pagefind-filter="年份">2015</span>',
+        page[page.index('<div class="b"'):page.index("<p>after")],
+        '<div data-pagefind-ignore="index" data-pagefind-meta="text"><p>正文</p></div>']
 
 
 def test_parts_are_indexed_together_only_while_their_pages_fit_the_budget():
@@ -418,6 +436,50 @@ def test_a_bundle_already_in_the_site_is_the_previous_one(parted, tmp_path):
     assert stats.indexed == () and set(stats.reused) == {p["id"] for p in manifest(tmp_path / "site")["parts"]}
     assert tree(tmp_path / "site" / "pagefind") == before
     assert sorted(p.name for p in (tmp_path / "site").iterdir() if p.name.startswith(".")) == []
+
+
+@pytest.mark.parametrize("ram", ["usable", "too small"])
+def test_parts_are_indexed_in_ram_when_there_is_room_and_nothing_is_left_there(parted, tmp_path, monkeypatch, ram):
+    root, _ = parted
+    shutil.copytree(root / "site", tmp_path / "site")
+    shutil.rmtree(tmp_path / "site" / "pagefind")
+    monkeypatch.setattr(search_index, "RAM_FOLDER", tmp_path / "ram")
+    monkeypatch.setattr(parts, "GROUP_SIZE", GROUPED)  # as the fixture's build
+    (tmp_path / "ram").mkdir()
+    if ram == "too small":
+        monkeypatch.setattr(search_index, "RAM_FREE_NEEDED", 1 << 62)
+    folders: list[Path] = []
+
+    def run(folder: Path) -> str:
+        folders.append(folder)
+        assert (folder / "articles").is_dir()  # the part's pages are there for Pagefind
+        return site.pagefind(folder)
+
+    stats = search_index.index_site(tmp_path / "site", None, run, size=SMALL, sealed=SEALED)
+    expected = tmp_path / ("ram" if ram == "usable" else "site")
+    assert len(folders) == len(stats.indexed) == 4
+    assert all(expected in folder.parents for folder in folders), folders
+    assert list((tmp_path / "ram").iterdir()) == []  # the pages and Pagefind's output: gone
+    assert not (tmp_path / "site" / search_index.WORK).exists()
+    # the same parts as the build into the site folder (keys: what Pagefind read of each page)
+    assert manifest(tmp_path / "site") == manifest(root / "site")
+    for part in manifest(tmp_path / "site")["parts"]:
+        entry = json.loads((tmp_path / "site" / "pagefind" / part["path"] / "pagefind-entry.json").read_text("utf-8"))
+        assert entry["languages"]["zh"]["page_count"] == part["pages"]
+
+
+def test_a_killed_builds_scratch_in_ram_is_removed_a_running_ones_kept(tmp_path, monkeypatch):
+    monkeypatch.setattr(search_index, "RAM_FOLDER", tmp_path)
+    gone = subprocess.Popen([sys.executable, "-c", "pass"])
+    gone.wait()
+    dead = tmp_path / f"{search_index.SCRATCH_PREFIX}{gone.pid}-x1"
+    alive = tmp_path / f"{search_index.SCRATCH_PREFIX}{os.getpid()}-x2"
+    other = tmp_path / "someone-elses"
+    for folder in (dead, alive, other):
+        (folder / "2022").mkdir(parents=True)
+    made = search_index.make_scratch(tmp_path / "work")
+    assert made.parent == tmp_path and made.name.startswith(f"{search_index.SCRATCH_PREFIX}{os.getpid()}-")
+    assert not dead.exists() and alive.exists() and other.exists()
 
 
 def test_pages_outside_articles_are_never_indexed_silently(tmp_path):
