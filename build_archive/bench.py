@@ -43,7 +43,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from . import corpus as corpus_io
-from . import pipeline, segment
+from . import pipeline, search_index, segment
 
 PROJECT = Path(__file__).resolve().parent.parent
 SAMPLES = PROJECT / "corpus"
@@ -316,6 +316,7 @@ class TreeSampler(threading.Thread):
         self._kinds: dict[int, str] = {}
         self._parents: dict[int, int] = {}
         self._halt = threading.Event()
+        self._ram_before = _ram_folder_mb()
 
     def run(self) -> None:
         began = time.monotonic()
@@ -358,6 +359,11 @@ class TreeSampler(threading.Thread):
             total += rss
             kind = self._kind(pid)
             kinds[kind] = kinds.get(kind, 0.0) + rss
+        # the search parts being indexed in RAM (search_index.RAM_FOLDER) are memory too, held by no process
+        ram = max(0.0, _ram_folder_mb() - self._ram_before)
+        if total and ram:
+            total += ram
+            kinds["RAM folder"] = ram
         if total:
             self.samples.append((time.perf_counter() - self.started, total))
             for kind, mb in kinds.items():
@@ -375,6 +381,15 @@ class TreeSampler(threading.Thread):
                                 else "build workers" if "build_archive" in cmdline or "multiprocessing" in cmdline
                                 else "other")
         return self._kinds[pid]
+
+
+def _ram_folder_mb() -> float:
+    """MB in use on the RAM file system the build indexes its search parts in (0 if none)."""
+    try:
+        stats = os.statvfs(search_index.RAM_FOLDER)
+    except OSError:
+        return 0.0
+    return (stats.f_blocks - stats.f_bfree) * stats.f_frsize / 1e6
 
 
 def _memory_mb(pid: int) -> float | None:

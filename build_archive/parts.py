@@ -240,7 +240,12 @@ def _pagefind_tags(html: str):
 
 
 def page_digest(html: str) -> str:
-    return hashlib.sha256(indexed_text(html).encode("utf-8")).hexdigest()
+    return digest_of_indexed(indexed_text(html))
+
+
+def digest_of_indexed(indexed: str) -> str:
+    """page_digest of a page, from its indexed_text."""
+    return hashlib.sha256(indexed.encode("utf-8")).hexdigest()
 
 
 def part_key(digests: Mapping[str, str], pagefind_version: str) -> str:

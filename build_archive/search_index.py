@@ -2,8 +2,9 @@
 
 `index_site(site, previous, run)` after MkDocs has written `site`:
 
-1. partition the article pages (build_archive/parts.py) and compute each
-   part's key from what Pagefind reads of its pages;
+1. partition the article pages (build_archive/parts.py); each part's key is
+   a hash of what Pagefind reads of its pages (read first only for the parts
+   the previous bundle has; the others' pages are read once, in step 3);
 2. a part whose key equals the one in the previous build's manifest is copied
    (hard-linked: files are never modified in place) from the previous bundle;
 3. every other part is indexed on its own: its pages are cut into groups
@@ -230,18 +231,25 @@ def _copy_files(src: Path, dst: Path, rels: list[str]) -> None:
         _link(os.path.join(src, rel), os.path.join(dst, rel))
 
 
-def write_grouped_pages(site: Path, part: parts.Part, tmp: Path) -> list[dict]:
+def write_grouped_pages(site: Path, part: parts.Part, tmp: Path) -> tuple[list[dict], dict[str, list]]:
     """The part's pages into `tmp` as Pagefind is to index them (module docstring, step 3);
-    returns the part's group entries for the manifest."""
-    html = {rel: (site / rel).read_text("utf-8") for rel in part.pages}
+    returns the part's group entries for the manifest, and each page's [size, mtime_ns,
+    digest] as page_digests gives them (the page is read once)."""
+    html, stamps = {}, {}
+    for rel in part.pages:
+        stat = os.stat(site / rel)  # before reading: a page changed meanwhile is read again next time
+        stamps[rel] = [stat.st_size, stat.st_mtime_ns]
+        html[rel] = (site / rel).read_text("utf-8")
     found = parts.groups({rel: parts.sort_value_of(text, rel) for rel, text in html.items()})
     for group in found:
         for rel in group.pages:
             target = tmp / rel
             target.parent.mkdir(parents=True, exist_ok=True)
             # only what Pagefind reads (the same bundle, a third of the bytes to parse)
-            target.write_text(searchgrams.suffixed(parts.indexed_text(html[rel]), group.suffix), "utf-8")
-    return parts.group_entries(found)
+            indexed = parts.indexed_text(html[rel])
+            stamps[rel].append(parts.digest_of_indexed(indexed))
+            target.write_text(searchgrams.suffixed(indexed, group.suffix), "utf-8")
+    return parts.group_entries(found), stamps
 
 
 # The temporary copy of a part's pages, and the bundle Pagefind writes beside it, are made in
@@ -290,16 +298,17 @@ def make_scratch(work: Path) -> Path:
 
 
 def index_part(site: Path, part: parts.Part, work: Path, run: Callable[[Path], object],
-               scratch: Path | None = None) -> tuple[Path, float, list[dict]]:
+               scratch: Path | None = None) -> tuple[Path, float, list[dict], dict[str, list]]:
     """Index one part on its own, in scratch/<part id> (make_scratch; work/scratch if not given);
-    returns (its bundle folder, under `work`; seconds; its group entries)."""
+    returns (its bundle folder, under `work`; seconds; its group entries; its pages' stamps
+    and digests, see write_grouped_pages)."""
     started = time.perf_counter()
     work.mkdir(parents=True, exist_ok=True)
     tmp = (scratch or work / "scratch") / part.id
     shutil.rmtree(tmp, ignore_errors=True)
     tmp.mkdir(parents=True)
     try:
-        found = write_grouped_pages(site, part, tmp)
+        found, stamps = write_grouped_pages(site, part, tmp)
         run(tmp)  # site.pagefind: Pagefind writes tmp/pagefind/
         try:
             stable_bundle.canonicalise_bundle(tmp)  # Pagefind's filter order is random
@@ -321,7 +330,7 @@ def index_part(site: Path, part: parts.Part, work: Path, run: Callable[[Path], o
         shutil.move(tmp / BUNDLE, bundle)
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
-    return bundle, time.perf_counter() - started, found
+    return bundle, time.perf_counter() - started, found, stamps
 
 
 # Pagefind holds ~0.47 MB per page while it indexes (measured: 3,900 article pages, 1.8 GB RSS) and
@@ -398,10 +407,15 @@ def index_site(site: Path, previous: Path | None, run: Callable[[Path], object],
             raise SearchIndexError("no article pages under articles/: nothing to search")
         plan = parts.partition(articles, size, sealed)
         version = pagefind_version()
-        digests, known = page_digests(site, articles, read_cache(cache))
-        keys = {p.id: parts.part_key({rel: digests[rel] for rel in p.pages}, version) for p in plan}
         old = previous_parts(previous)
-        todo = [p for p in plan if old.get(p.id, ("",))[0] != keys[p.id]]
+
+        def key(part: parts.Part) -> str:
+            return parts.part_key({rel: known[rel][2] for rel in part.pages}, version)
+
+        # Only a part the previous bundle has may be reused: only its pages are read (or found
+        # in the cache) first; the others' pages are read once, as they are indexed.
+        _, known = page_digests(site, [rel for p in plan if p.id in old for rel in p.pages], read_cache(cache))
+        todo = [p for p in plan if p.id not in old or old[p.id][0] != key(p)]
 
         fresh: dict[str, Path] = {}
         seconds: dict[str, float] = {}
@@ -412,7 +426,9 @@ def index_site(site: Path, previous: Path | None, run: Callable[[Path], object],
             futures = {p.id: pool.submit(budget.run, len(p.pages), lambda p=p: index_part(site, p, work, run, scratch))
                        for p in todo}
             for part_id, future in futures.items():
-                fresh[part_id], seconds[part_id], groups[part_id] = future.result()
+                fresh[part_id], seconds[part_id], groups[part_id], stamps = future.result()
+                known.update(stamps)
+        keys = {p.id: key(p) for p in plan}
 
         bundle.mkdir()
         for i, part in enumerate(plan):

@@ -61,6 +61,7 @@ def grams_block(text: str) -> str:
 _BLOCK = re.compile(r'(<div class="qz-grams" hidden>)([^<]*)(</div>)')
 _TOKEN = re.compile(r"[a-z]{8}")
 _SPACES = re.compile(r"(\s+)")  # kept by split()
+_PLAIN_BLOCK = re.compile(MARKER + r"(?: [a-z]{8})+")
 
 
 def suffixed(html: str, suffix: str) -> str:
@@ -68,8 +69,11 @@ def suffixed(html: str, suffix: str) -> str:
     spelled with its group's letter at the end (build_archive/parts.py, "groups"); the marker
     and everything outside the block unchanged."""
     def spell(block: re.Match) -> str:
-        # split at the spaces, not a regex callback per token (~8× faster; a page has thousands)
-        words = [w + suffix if len(w) == 8 and _TOKEN.fullmatch(w) else w for w in _SPACES.split(block.group(2))]
+        inner = block.group(2)
+        if _PLAIN_BLOCK.fullmatch(inner):  # as grams_block writes it: one C-level replace (~10× faster)
+            tokens = inner[len(MARKER) + 1:]
+            return f"{block.group(1)}{MARKER} {tokens.replace(' ', suffix + ' ')}{suffix}{block.group(3)}"
+        words = [w + suffix if len(w) == 8 and _TOKEN.fullmatch(w) else w for w in _SPACES.split(inner)]
         return block.group(1) + "".join(words) + block.group(3)
 
     return _BLOCK.sub(spell, html, count=1)

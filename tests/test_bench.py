@@ -81,6 +81,16 @@ def test_memory_of_grandchildren_is_measured(tmp_path):
     assert run.peak_by_kind_mb["other"] >= 150, run.peak_by_kind_mb
 
 
+def test_the_search_parts_held_in_ram_count_as_the_builds_memory(tmp_path, monkeypatch):
+    """The RAM folder Pagefind's parts are prepared in (search_index.RAM_FOLDER) is held by no
+    process: what it grows by during the run is added to the tree's memory."""
+    used = iter([300.0] + [420.0] * 10_000)  # MB in use: before the run, then while it runs
+    monkeypatch.setattr(bench, "_ram_folder_mb", lambda: next(used))
+    run = bench.run_measured([sys.executable, "-c", "import time; time.sleep(0.5)"], tmp_path / "log")
+    assert run.peak_by_kind_mb["RAM folder"] == 120, run.peak_by_kind_mb
+    assert run.peak_tree_mb >= 120 + 5, run  # the child's own memory besides
+
+
 def test_bare_baseline_on_a_built_archive(built, tmp_path):
     figures = bench.bare_baseline(built / "docs", tmp_path / "bare", tmp_path / "logs")
     assert figures["mkdocs_seconds"] > 0 and figures["pagefind_seconds"] > 0

@@ -468,6 +468,32 @@ def test_parts_are_indexed_in_ram_when_there_is_room_and_nothing_is_left_there(p
         assert entry["languages"]["zh"]["page_count"] == part["pages"]
 
 
+def test_a_first_build_reads_each_page_once_and_caches_every_pages_digest(parted, tmp_path, monkeypatch):
+    root, _ = parted
+    shutil.copytree(root / "site", tmp_path / "site")
+    shutil.rmtree(tmp_path / "site" / "pagefind")
+    monkeypatch.setattr(parts, "GROUP_SIZE", GROUPED)  # as the fixture's build
+    cache = tmp_path / "search-pages.json"
+    real_digest = parts.page_digest
+
+    def no_digest(html):  # no part to reuse: no page is read for its digest before it is indexed
+        raise AssertionError("a page was read for its digest alone")
+
+    monkeypatch.setattr(parts, "page_digest", no_digest)
+    search_index.index_site(tmp_path / "site", None, site.pagefind, size=SMALL, sealed=SEALED, cache=cache)
+    assert manifest(tmp_path / "site") == manifest(root / "site")  # the same keys
+    recorded = search_index.read_cache(cache)
+    pages, _ = search_index.site_pages(tmp_path / "site")
+    assert sorted(recorded) == sorted(pages)
+    for rel, (size, mtime, digest) in recorded.items():
+        stat = os.stat(tmp_path / "site" / rel)
+        assert [size, mtime] == [stat.st_size, stat.st_mtime_ns]
+        assert digest == real_digest((tmp_path / "site" / rel).read_text("utf-8"))
+    # the next build finds every page in the cache: nothing read, nothing indexed
+    stats = search_index.index_site(tmp_path / "site", None, never, size=SMALL, sealed=SEALED, cache=cache)
+    assert stats.indexed == () and len(stats.reused) == 4
+
+
 def test_a_killed_builds_scratch_in_ram_is_removed_a_running_ones_kept(tmp_path, monkeypatch):
     monkeypatch.setattr(search_index, "RAM_FOLDER", tmp_path)
     gone = subprocess.Popen([sys.executable, "-c", "pass"])
