@@ -28,7 +28,7 @@ sort value is "0000"). A part is named after its first month (``2022-07``), day
 (``2022-07-16``), year (``2022``, articles dated only by year) or ``undated``.
 Parts are disjoint, consecutive ranges of the date sort: a newest-first list
 is the parts' own lists, newest part first. Each part has a *key*: a hash of
-what Pagefind reads from its pages (`indexed_text`); a part whose key is
+what Pagefind reads from its pages (`indexed_page`); a part whose key is
 unchanged since the previous build is copied from it instead of being indexed
 again (build_archive/search_index.py).
 
@@ -50,11 +50,14 @@ the rest of the range first (search.js, prefixProbes).
 from __future__ import annotations
 
 import hashlib
+import html as html_lib
 import json
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from itertools import groupby
+
+from . import searchgrams
 
 # Measured on synthetic pages (an idle core): Pagefind takes ~4.3 s per 1,000 article pages and peaks
 # at ~0.4 MB per page (it indexes only the bigram blocks: overrides/partials/article.html).
@@ -67,7 +70,7 @@ PART_SIZE = 300  # articles per block (ten days at 30 a day); the open part: <= 
 # with parts of 2,000, 341 KB with 3,000, 288 KB with 4,000; 3,000 is the largest whose two
 # Pagefind runs fit in memory together (search_index.PARALLEL_PAGES; benchmarks/RESULTS.md).
 SEALED_SIZE = 3000
-FORMAT = 2  # bump when the bundle layout or its canonical form changes: every part is re-indexed
+FORMAT = 3  # bump when the bundle layout or its canonical form changes: every part is re-indexed
 MANIFEST = "parts.json"  # in the bundle folder, next to pagefind.js
 # Pages per group: Pagefind's scoring grows with the square of a group's matching pages, each group
 # costs one more search call (~0.4 ms per index); at 10,000 articles 500 searched faster than 250
@@ -239,12 +242,38 @@ def _pagefind_tags(html: str):
         at = html.find("data-pagefind-", at + 1)
 
 
+SEARCHED = "data-qz-searched"  # the elements whose text the search finds (overrides/partials/article.html)
+_ANY_TAG = re.compile(r"<[^>]*>")
+
+
+def searched_text(html: str) -> str:
+    """The text of the page's elements marked SEARCHED (title, subtitle, authors, body,
+    captions), one line per run of text between tags: a heading, a paragraph, a name.
+    No bigram spans two lines, so none joins the title to the text or two authors."""
+    lines = []
+    at = html.find(SEARCHED)
+    while at != -1:
+        start = html.rfind("<", 0, at)
+        name = _TAG.match(html, start)
+        element = _element(html, start, name.group(2)) if name else html[start:at]
+        for run in _ANY_TAG.split(element):
+            lines += [line for line in html_lib.unescape(run).splitlines() if line.strip()]
+        at = html.find(SEARCHED, start + len(element))  # past it: a marked element inside is in it already
+    return "\n".join(lines)
+
+
+def indexed_page(html: str) -> str:
+    """The copy of a page that Pagefind indexes: `indexed_text`, with its empty bigram block
+    filled from `searched_text` (searchgrams.filled). The published page has no tokens."""
+    return searchgrams.filled(indexed_text(html), searched_text(html))
+
+
 def page_digest(html: str) -> str:
-    return digest_of_indexed(indexed_text(html))
+    return digest_of_indexed(indexed_page(html))
 
 
 def digest_of_indexed(indexed: str) -> str:
-    """page_digest of a page, from its indexed_text."""
+    """page_digest of a page, from its indexed_page."""
     return hashlib.sha256(indexed.encode("utf-8")).hexdigest()
 
 

@@ -10,7 +10,7 @@ import re
 
 import yaml
 
-from . import dates, searchgrams
+from . import dates
 from .models import Article, ArticleLink
 
 # ASCII names for paths; the reader sees the Chinese names.
@@ -118,13 +118,6 @@ def body_markdown(body: str) -> str:
     return "\n\n".join(blocks)
 
 
-def search_text(article: Article) -> str:
-    """Everything a reader may search for, one piece per line."""
-    pieces = [article.title, article.subtitle or "", *article.authors, *article.body.split("\n\n"),
-              *(caption.display() for caption in article.captions)]
-    return "\n".join(p.removeprefix("## ") for p in pieces if p)
-
-
 # libyaml's emitter when PyYAML has it (its wheels do): 5x faster than the pure-Python one,
 # the same text for our front matter (tests/test_render.py round-trips awkward values).
 _DUMPER = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
@@ -132,4 +125,5 @@ _DUMPER = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
 
 def article_markdown(article: Article) -> str:
     meta = yaml.dump(front_matter(article), Dumper=_DUMPER, allow_unicode=True, sort_keys=False, width=1000)
-    return f"---\n{meta}---\n\n{body_markdown(article.body)}\n\n{searchgrams.grams_block(search_text(article))}\n"
+    # no search tokens here: the search stage adds them to its own copy of the page (parts.indexed_page)
+    return f"---\n{meta}---\n\n{body_markdown(article.body)}\n"

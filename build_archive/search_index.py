@@ -11,8 +11,8 @@
    (parts.groups) and written into a temporary site folder (same relative
    paths, so result URLs are right; in RAM where there is a RAM file system,
    see RAM_FOLDER), each as the parts of it Pagefind reads
-   (parts.indexed_text) with its group's letter on its bigram tokens
-   (searchgrams.suffixed),
+   (parts.indexed_page: with the bigram tokens of its text), each token
+   with its group's letter at the end (searchgrams.suffixed),
    `run` (site.pagefind) indexes it, stable_bundle makes the bundle
    byte-identical from build to build, facets writes the part's filter values
    for the search page, offline writes its file:// twins — two parts at a
@@ -246,7 +246,7 @@ def write_grouped_pages(site: Path, part: parts.Part, tmp: Path) -> tuple[list[d
             target = tmp / rel
             target.parent.mkdir(parents=True, exist_ok=True)
             # only what Pagefind reads (the same bundle, a third of the bytes to parse)
-            indexed = parts.indexed_text(html[rel])
+            indexed = parts.indexed_page(html[rel])
             stamps[rel].append(parts.digest_of_indexed(indexed))
             target.write_text(searchgrams.suffixed(indexed, group.suffix), "utf-8")
     return parts.group_entries(found), stamps

@@ -4,10 +4,11 @@ Pagefind segments Chinese one way when indexing (jieba) and another way when
 querying (the browser's Intl.Segmenter), and matches query words only as
 prefixes of indexed words, so a string from the middle of a word finds
 nothing. Lucene and Elasticsearch solve this for Chinese with overlapping
-character bigrams; we do the same on top of Pagefind: each article carries a
-hidden block of its bigrams, each spelled as 8 lowercase letters (so Pagefind
-keeps it as one word), and the search page turns a query into the same
-tokens. Any substring of length n gives n-1 bigrams, all present in the article.
+character bigrams; we do the same on top of Pagefind: the copy of an article
+page that Pagefind indexes carries a hidden block of its bigrams, each spelled
+as 8 lowercase letters (so Pagefind keeps it as one word; the search stage
+fills the block in, parts.indexed_page), and the search page turns a query
+into the same tokens. Any substring of length n gives n-1 bigrams, all present in the article.
 
 The JavaScript twin of `encode_query` lives in docs/assets/javascripts/search.js;
 tests/test_searchgrams.py checks that both agree.
@@ -24,7 +25,7 @@ _LETTERS = "abcdefghijklmnopqrstuvwxyz"
 
 def normalise(text: str) -> str:
     """NFKC, lower case, no white space: the form both sides tokenise."""
-    return "".join(ch for ch in unicodedata.normalize("NFKC", text).lower() if not ch.isspace())
+    return "".join(unicodedata.normalize("NFKC", text).lower().split())  # split(): where str.isspace()
 
 
 @lru_cache(maxsize=None)  # ~4M calls at 5,000 articles, a few thousand distinct characters
@@ -41,8 +42,8 @@ def bigram_tokens(text: str) -> list[str]:
     """The sorted, distinct bigram tokens of each line of `text`."""
     tokens: set[str] = set()
     for line in text.splitlines():
-        chars = [encode_char(ch) for ch in normalise(line)]
-        tokens.update(a + b for a, b in zip(chars, chars[1:]))
+        spelled = "".join(map(encode_char, normalise(line)))  # 4 letters a character
+        tokens.update(spelled[i:i + 8] for i in range(0, len(spelled) - 4, 4))
     return sorted(tokens)
 
 
@@ -53,9 +54,17 @@ def encode_query(query: str) -> str:
     return " ".join(a + b for a, b in zip(chars, chars[1:]))
 
 
+EMPTY_BLOCK = '<div class="qz-grams" hidden></div>'  # where an article page wants its tokens
+
+
 def grams_block(text: str) -> str:
-    """The hidden HTML block an article page carries for Pagefind."""
+    """The hidden HTML block of `text`'s tokens that Pagefind indexes."""
     return f'<div class="qz-grams" hidden>{MARKER} {" ".join(bigram_tokens(text))}</div>'
+
+
+def filled(html: str, text: str) -> str:
+    """A page with its empty block (EMPTY_BLOCK) holding the tokens of `text`; a page without one as it is."""
+    return html.replace(EMPTY_BLOCK, grams_block(text), 1) if EMPTY_BLOCK in html else html
 
 
 _BLOCK = re.compile(r'(<div class="qz-grams" hidden>)([^<]*)(</div>)')

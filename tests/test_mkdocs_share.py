@@ -34,11 +34,18 @@ def test_shared_build_equals_one_process(built, single, tmp_path, jobs, per_run,
     out = tmp_path / "site"
     runs = site.mkdocs_full_build(built / "docs", out, 1700000000, jobs=jobs, per_run=per_run)
     pages = len(list((built / "docs").rglob("*.md")))
-    assert runs == max(jobs, -(-pages // per_run)) and runs >= 2
+    assert runs == site.share_count(pages, jobs, per_run) and runs >= 2 and runs % jobs == 0
     assert sorted(tree(out)) == sorted(tree(single)), "a page or file missing, or extra"
     different = [rel for rel in tree(single) if not filecmp.cmp(single / rel, out / rel, shallow=False)]
     assert different == []
     assert not list(tmp_path.glob("site-share*")), "the shares' folders are removed"
+
+
+@pytest.mark.parametrize("pages, shares", [(199, 1), (200, 2), (10_800, 2), (40_000, 2), (40_001, 4),
+                                           (60_001, 4), (107_185, 6), (220_000, 12)])
+def test_shares_are_a_multiple_of_the_jobs_and_at_most_per_run_pages(pages, shares):
+    """No share runs alone at the end while a core waits; none holds more than per_run pages."""
+    assert site.share_count(pages, 2, 20_000) == shares
 
 
 def test_a_small_site_is_one_process(built, tmp_path):

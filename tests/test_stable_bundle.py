@@ -12,15 +12,18 @@ from pathlib import Path
 
 import pytest
 
-from build_archive import cli, searchgrams, stable_bundle
+from build_archive import cli, parts, searchgrams, stable_bundle
 from build_archive.stable_bundle import canonicalise_bundle
 
 PROJECT = Path(__file__).resolve().parent.parent
 
 
 def pagefind(site: Path) -> Path:
-    """Run Pagefind (extended) on `site` from scratch, as the build does; returns the bundle."""
+    """Run Pagefind (extended) on `site` from scratch, its article pages as the build gives them
+    to Pagefind (parts.indexed_page: with their bigram tokens); returns the bundle."""
     shutil.rmtree(site / "pagefind", ignore_errors=True)
+    for page in (site / "articles").rglob("*.html"):
+        page.write_text(parts.indexed_page(page.read_text("utf-8")), "utf-8")
     subprocess.run([sys.executable, "-m", "pagefind_bin_extended", "--site", str(site)],
                    check=True, capture_output=True)
     return site / "pagefind"
