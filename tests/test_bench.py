@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from build_archive import bench, corpus, pipeline
+from build_archive import bench, corpus, parts, pipeline, searchgrams
 
 PROJECT = Path(__file__).resolve().parent.parent
 
@@ -92,10 +92,19 @@ def test_the_search_parts_held_in_ram_count_as_the_builds_memory(tmp_path, monke
 
 
 def test_bare_baseline_on_a_built_archive(built, tmp_path):
-    figures = bench.bare_baseline(built / "docs", tmp_path / "bare", tmp_path / "logs")
-    assert figures["mkdocs_seconds"] > 0 and figures["pagefind_seconds"] > 0
-    assert figures["bundle_mb"] > 0
-    assert (tmp_path / "bare" / "site" / "pagefind" / "pagefind-entry.json").is_file()
+    """Bare MkDocs + Pagefind twice: with the search tokens our build indexes, and over the plain text."""
+    figures = bench.bare_baseline(built / "docs", built / "site", tmp_path / "bare", tmp_path / "logs")
+    for run in (figures, figures["plain"]):
+        assert run["mkdocs_seconds"] > 0 and run["pagefind_seconds"] > 0 and run["bundle_mb"] > 0
+    for form in ("tokens", "plain"):
+        assert (tmp_path / "bare" / form / "site" / "pagefind" / "pagefind-entry.json").is_file()
+    pages = sorted((tmp_path / "bare" / "tokens" / "docs" / "articles").rglob("*.md"))
+    assert len(pages) == 22
+    for md in pages:
+        ours = (built / "site" / md.relative_to(tmp_path / "bare" / "tokens" / "docs").with_suffix(".html")).read_text("utf-8")
+        assert md.read_text("utf-8").endswith(searchgrams.grams_block(parts.searched_text(ours)) + "\n")
+        assert searchgrams.MARKER not in (tmp_path / "bare" / "plain" / "docs" / md.relative_to(tmp_path / "bare" / "tokens" / "docs")).read_text("utf-8")
+    assert figures["bundle_mb"] > figures["plain"]["bundle_mb"]  # the bigram tokens are a larger index
 
 
 def test_bench_end_to_end(tmp_path):
