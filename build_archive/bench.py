@@ -936,6 +936,13 @@ def run_bench(n: int, work: Path, seed: int = 0, build: bool = True, browser: bo
 # --- output ----------------------------------------------------------------------------------
 
 
+def _bare_line(label: str, x: dict, ratio: float | None) -> str:
+    return (f"{label}: mkdocs build {x['mkdocs_seconds']} s ({x['mkdocs_peak_mb']} MB) + pagefind"
+            f" {x['pagefind_seconds']} s ({x['pagefind_peak_mb']} MB) = {x['seconds']} s"
+            + (f"; ours / bare = {ratio}" if ratio is not None else "")
+            + f" (bare site {x['site_mb']} MB, bundle {x['bundle_mb']} MB)")
+
+
 def format_report(r: dict) -> str:
     m = r["machine"]
     out = [f"bench: {r['n']:,} articles (seed {r['seed']}) on {m['nproc']} cores, {m['ram_gb']} GB RAM,"
@@ -962,16 +969,9 @@ def format_report(r: dict) -> str:
                    f" Pagefind bundle {b['bundle_mb']} MB; file:// twins {b['offline_mb']} MB")
     if "bare" in r:
         x = r["bare"]
-        ratio = f"; ours / bare = {x['ratio']}" if "ratio" in x else ""
-        out.append(f"bare, with the search tokens: mkdocs build {x['mkdocs_seconds']} s ({x['mkdocs_peak_mb']} MB) + pagefind"
-                   f" {x['pagefind_seconds']} s ({x['pagefind_peak_mb']} MB) = {x['seconds']} s{ratio}"
-                   f" (bare site {x['site_mb']} MB, bundle {x['bundle_mb']} MB)")
+        out.append(_bare_line("bare, with the search tokens", x, x.get("ratio")))
         if "plain" in x:
-            y = x["plain"]
-            ratio = f"; ours / bare plain = {x['ratio_plain']}" if "ratio_plain" in x else ""
-            out.append(f"bare, plain text (Pagefind's own jieba words): mkdocs build {y['mkdocs_seconds']} s + pagefind"
-                       f" {y['pagefind_seconds']} s ({y['pagefind_peak_mb']} MB) = {y['seconds']} s{ratio}"
-                       f" (bundle {y['bundle_mb']} MB)")
+            out.append(_bare_line("bare, plain text (Pagefind's own jieba words)", x["plain"], x.get("ratio_plain")))
     if "incremental" in r:
         x = r["incremental"]
         out.append(f"incremental (+{x['added']} articles, one day, rebuilt in place): {x['seconds']} s,"

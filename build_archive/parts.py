@@ -225,24 +225,31 @@ def indexed_text(html: str) -> str:
 
 
 def _pagefind_tags(html: str):
-    """(start, name, start tag) of each tag carrying a data-pagefind-* attribute, in order.
+    """(start, name, start tag) of each tag carrying a data-pagefind-* attribute, in order."""
+    return _tags_with(html, "data-pagefind-", _PAGEFIND_TAG)
+
+
+def _tags_with(html: str, attribute: str, pattern: re.Pattern):
+    """(start, name, start tag) of each start tag holding `attribute` (`pattern` matches such a
+    tag whole; the text never does: its "<" and ">" are escaped), in order.
     Found from the attribute back to its "<" (a regex from each "<" onwards is ~5× slower:
     it scans every tag of the page to its end)."""
-    at, end = html.find("data-pagefind-"), -1
+    at, end = html.find(attribute), -1
     while at != -1:
         start = html.rfind("<", 0, at)
         if start > end:  # not a second attribute of the tag just taken
             end = html.find(">", at)
             tag = html[start:end + 1] if end != -1 else html[start:]
-            match = _PAGEFIND_TAG.fullmatch(tag)
+            match = pattern.fullmatch(tag)
             if match:
                 yield start, match.group(1), tag
             if end == -1:
                 return
-        at = html.find("data-pagefind-", at + 1)
+        at = html.find(attribute, at + 1)
 
 
 SEARCHED = "data-qz-searched"  # the elements whose text the search finds (overrides/partials/article.html)
+_SEARCHED_TAG = re.compile(r"<([a-zA-Z][a-zA-Z0-9-]*)\b[^>]*\bdata-qz-searched\b[^>]*>")
 _ANY_TAG = re.compile(r"<[^>]*>")
 
 
@@ -250,15 +257,14 @@ def searched_text(html: str) -> str:
     """The text of the page's elements marked SEARCHED (title, subtitle, authors, body,
     captions), one line per run of text between tags: a heading, a paragraph, a name.
     No bigram spans two lines, so none joins the title to the text or two authors."""
-    lines = []
-    at = html.find(SEARCHED)
-    while at != -1:
-        start = html.rfind("<", 0, at)
-        name = _TAG.match(html, start)
-        element = _element(html, start, name.group(2)) if name else html[start:at]
+    lines, taken = [], 0
+    for start, name, _ in _tags_with(html, SEARCHED, _SEARCHED_TAG):
+        if start < taken:  # inside the element just taken: its text is in already
+            continue
+        element = _element(html, start, name)
+        taken = start + len(element)
         for run in _ANY_TAG.split(element):
             lines += [line for line in html_lib.unescape(run).splitlines() if line.strip()]
-        at = html.find(SEARCHED, start + len(element))  # past it: a marked element inside is in it already
     return "\n".join(lines)
 
 

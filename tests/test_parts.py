@@ -232,6 +232,9 @@ def test_searched_text_is_each_run_of_text_of_the_marked_elements():
     assert searchgrams.encode_char("张") + searchgrams.encode_char("三") in tokens
     assert searchgrams.encode_char("三") + searchgrams.encode_char("李") not in tokens  # two names, two lines
     assert "未标" not in parts.searched_text(page) and "菜单" not in parts.searched_text(page)
+    # the attribute's name in the text (an article may quote it) marks nothing
+    quoted = '<html><p>引文 data-qz-searched 在此</p><h1 data-qz-searched>标题</h1></html>'
+    assert parts.searched_text(quoted) == "标题"
     # a page without the empty block is left as it is; its digest follows its searched text
     assert parts.indexed_page("<p data-qz-searched>字</p>") == "<p data-qz-searched>字</p>"
     assert parts.page_digest(page) != parts.page_digest(page.replace("图片 说明", "图片 说话"))
