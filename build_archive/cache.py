@@ -42,9 +42,9 @@ OUTPUT_MODULES = frozenset({
 
 def code_fingerprint(package: Path = PACKAGE) -> str:
     """A hash of what extraction runs: the package's modules (but OUTPUT_MODULES),
-    its data files, jieba's version and Python's."""
+    its data files, jieba's and rjieba's versions and Python's."""
     digest = hashlib.blake2b(digest_size=8)
-    digest.update(f"{FORMAT} {sys.version_info[:2]} jieba {installed_version('jieba')}".encode())
+    digest.update(f"{FORMAT} {sys.version_info[:2]} jieba {installed_version('jieba')} rjieba {installed_version('rjieba')}".encode())
     files = [p for p in sorted(package.glob("*.py")) if p.stem not in OUTPUT_MODULES]
     files += sorted(p for p in (package / "data").rglob("*") if p.is_file())
     for path in files:

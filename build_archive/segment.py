@@ -24,6 +24,7 @@ from functools import lru_cache
 from importlib import resources
 
 from .models import Article, Caption, Issue, Page
+from .words import plain_segmenter
 
 # --- line shapes -------------------------------------------------------------
 
@@ -173,10 +174,7 @@ def is_suspected_gap(before: str, after: str) -> bool:
 
 
 def _cut(text: str) -> list[str]:
-    import jieba  # loaded lazily: its dictionary takes a second or two
-
-    jieba.setLogLevel(60)
-    return jieba.lcut(text, HMM=False)
+    return plain_segmenter().cut(text, hmm=False)
 
 
 # --- lines -------------------------------------------------------------------
