@@ -1,15 +1,45 @@
 #!/usr/bin/env bash
 # Set up a fresh machine and build the archive: corpus/ → docs/ → site/.
-# Installs Debian's chromium (for the browser tests; never a downloaded browser)
-# and the Python packages, then runs the build.
+#
+# Works with the distribution's own python3 (Debian 12, Ubuntu 24.04: "externally
+# managed", PEP 668) as with any other Python first on PATH: everything goes into a
+# virtual environment in the project, .venv/. The system packages it needs come from
+# apt when they are missing: python3-venv (for the venv), chromium (browser tests;
+# never a downloaded browser).
 set -euo pipefail
 cd "$(dirname "$0")"
 
-if ! command -v chromium >/dev/null 2>&1 && command -v apt-get >/dev/null 2>&1; then
-  sudo=""; [ "$(id -u)" -eq 0 ] || sudo="sudo"
-  $sudo apt-get update -qq
-  $sudo apt-get install -y -qq chromium >/dev/null
+say() { printf '\n== %s\n' "$*"; }
+
+apt_install() {  # apt_install PACKAGE…: install what is missing, once, quietly
+  command -v apt-get >/dev/null 2>&1 || { echo "setup: no apt-get; install $* yourself" >&2; return 0; }
+  local sudo=""
+  [ "$(id -u)" -eq 0 ] || sudo="sudo"
+  if [ -z "${APT_UPDATED:-}" ]; then $sudo apt-get update -qq; APT_UPDATED=1; fi
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq "$@" >/dev/null
+}
+
+python_ok() { python3 -c 'import sys; sys.exit(sys.version_info < (3, 10))' 2>/dev/null; }
+python_ok || { echo "setup: python3 3.10 or newer is needed (found: $(python3 --version 2>&1))" >&2; exit 1; }
+
+# A venv needs ensurepip, which Debian and Ubuntu ship apart, in python3-venv.
+if [ ! -x .venv/bin/python ]; then
+  if ! python3 -c 'import ensurepip, venv' 2>/dev/null; then
+    say "installing python3-venv (apt)"
+    apt_install python3-venv
+  fi
+  say "creating .venv with $(python3 --version)"
+  python3 -m venv .venv
 fi
 
-python3 -m pip install --quiet --disable-pip-version-check -e ".[test]"
-python3 -m build_archive build
+if [ ! -x /usr/bin/chromium ]; then
+  say "installing chromium (apt) for the browser tests"
+  apt_install chromium || echo "setup: chromium could not be installed; the browser tests will fail" >&2
+fi
+
+say "installing the Python packages into .venv"
+.venv/bin/python -m pip install --quiet --disable-pip-version-check --upgrade pip
+.venv/bin/python -m pip install --quiet --disable-pip-version-check -e ".[test]"
+
+say "building the archive: corpus/ → docs/ → site/"
+.venv/bin/python -m build_archive build
