@@ -2,7 +2,7 @@
 
     python benchmarks/search_parts.py [--articles 5000] [--part-size 2000] [--work /tmp/search-parts]
 
-1. A synthetic corpus of N articles, 30 a day (build_archive/bench.py), built
+1. A synthetic corpus of N articles, 30 a day (build_archive/bench/__init__.py), built
    for real (extraction, MkDocs, Pagefind in parts); Pagefind's wall time and
    peak memory for each part.
 2. One more day of pages, built again over that site: which parts Pagefind
@@ -40,7 +40,9 @@ from pathlib import Path
 from urllib.parse import quote, unquote, urlparse
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # run as a script from anywhere
-from build_archive import bench, cli, parts, site  # noqa: E402
+from build_archive import bench, cli
+from build_archive.search import parts
+from build_archive.site import builder  # noqa: E402
 
 # The synthetic text is recombined from 22 sample articles, so its common words are in thousands of
 # pages (far more than in real news: Pagefind's search time grows with the matches); a day's date,
@@ -50,7 +52,7 @@ QUERIES = [("营商环境", ""), ("招商引资", "date"), ("衢江区", ""), ("
 
 
 class MeasuredPagefind:
-    """site.pagefind with wall time, CPU time and peak RSS (wait4) per part.
+    """builder.pagefind with wall time, CPU time and peak RSS (wait4) per part.
 
     CPU time (user + system) is what the run would take on an idle core: on
     this shared machine wall times are several times longer."""
@@ -69,22 +71,22 @@ class MeasuredPagefind:
         process.returncode = os.waitstatus_to_exitcode(status)
         self.runs[name] = (time.perf_counter() - started, usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024)
         if process.returncode:
-            raise site.BuildError(f"pagefind failed: {out}")
+            raise builder.BuildError(f"pagefind failed: {out}")
         return out
 
 
 def build(corpus_dir: Path, work: Path, size: int, sealed: int) -> tuple[dict, MeasuredPagefind, float]:
     """cli.build with the measured Pagefind; returns (stage seconds, Pagefind runs, wall seconds)."""
     measured = MeasuredPagefind()
-    original = site.pagefind, parts.PART_SIZE, parts.SEALED_SIZE
-    site.pagefind, parts.PART_SIZE, parts.SEALED_SIZE = measured, size, sealed
+    original = builder.pagefind, parts.PART_SIZE, parts.SEALED_SIZE
+    builder.pagefind, parts.PART_SIZE, parts.SEALED_SIZE = measured, size, sealed
     out = io.StringIO()
     started = time.perf_counter()
     try:
         with contextlib.redirect_stdout(out):
             code = cli.build(corpus_dir, work / "site", work / "docs", cache_dir=work / "cache")
     finally:
-        site.pagefind, parts.PART_SIZE, parts.SEALED_SIZE = original
+        builder.pagefind, parts.PART_SIZE, parts.SEALED_SIZE = original
     wall = time.perf_counter() - started
     if code:
         raise SystemExit(f"build failed:\n{out.getvalue()[-3000:]}")

@@ -1,131 +1,51 @@
-"""The command line: a thin layer over the pipeline."""
+"""The command line: parses arguments, calls the pipeline, prints. Nothing else."""
 from __future__ import annotations
 
 import argparse
-import calendar
-import ctypes
-import gc
 import functools
 import http.server
 import json
 import sys
-import time
-from contextlib import contextmanager
 from pathlib import Path
 
-from . import corpus, corrections, pipeline, site
-from .cache import PageCache, RenderedPages
-from .models import Issue
+from build_archive import pipeline
+from build_archive.pipeline import PROJECT, BuildOptions
 
-PROJECT = site.PROJECT
+SHARD_COMMANDS = ("shards", "shard", "combine")
 
 
 def build(corpus_dir: Path, site_dir: Path, docs_dir: Path, strict: bool = False,
           cache_dir: Path | None = None, full: bool = False) -> int:
-    """Exit code 0 on success; 1 when nothing could be built (the previous site
-    stays as it was) or, with `strict`, when the report has any warning.
-
-    `cache_dir`: reuse per-page extraction results and render only the changed
-    pages with MkDocs (README: incremental builds); `full` redoes everything
-    (and refreshes the cache)."""
-    if not corpus_dir.is_dir():
-        print(f"error: corpus folder not found: {corpus_dir}", file=sys.stderr)
-        return 1
-    report = pipeline.Report()
-    started = time.perf_counter()
-    page_cache = PageCache(cache_dir, read=not full) if cache_dir else None
-    encodings = corpus.EncodingMemo(page_cache.memo("encodings"), {}) if page_cache else None
-    pages, issues = corpus.read_corpus(corpus_dir, encodings)
-    if page_cache:
-        page_cache.save_memo("encodings", encodings.current)
-    report.issues += issues
-    report.time("read", started)
-    if not pages:
-        print(report.text(), file=sys.stderr)
-        print(f"error: no readable page dump (*.txt) in {corpus_dir}; the previous site in {site_dir} is untouched",
-              file=sys.stderr)
-        return 1
-    entries, issues = corrections.load_corrections(corpus_dir / corrections.FILE_NAME)
-    report.issues += issues
-    articles = pipeline.extract(pages, report, cache=page_cache, corrections=entries)
-    if page_cache:
-        page_cache.prune()
-    report.issues += pages_without_articles(pages, articles, report.issues)
-
-    @contextmanager
-    def timings(stage):
-        began = time.perf_counter()
-        yield
-        report.time(stage, began)
-
-    with timings("docs"):
-        rendered = RenderedPages(cache_dir, docs_dir, read=not full) if cache_dir else None
-        files = pipeline.docs_items(articles, unchanged=rendered.unchanged if rendered else None)
-        written, deleted = site.write_docs(docs_dir, files)
-        if rendered:
-            rendered.save({f"{a.slug}.md": a for a in articles})
-    epoch = source_date_epoch(articles)
-    page_count, article_count = len(pages), len(articles)
-    corrected = sum(1 for a in articles if a.extra.get("corrected"))
-    # MkDocs and Pagefind run next, in processes of their own: give back the memory the
-    # archive's text and records took here (~2 GB at 100,000 articles), or it adds to theirs
-    del pages, articles, files
-    release_memory()
-    notes: list[str] = []
-    try:
-        stats = site.build_site(docs_dir, site_dir, epoch, timings, cache_dir, full, notes)
-    except site.BuildError as error:
-        print(report.text(), file=sys.stderr)
-        print(f"error: build failed; the previous site in {site_dir} is untouched:\n{error}", file=sys.stderr)
+    """Build and print the report. Exit code 0 on success; 1 when nothing could be built
+    (the previous site stays as it was) or, with `strict`, when the report has any warning."""
+    result = pipeline.build(BuildOptions(corpus_dir, site_dir, docs_dir, cache_dir, full, strict))
+    report = result.report
+    if result.error:
+        if result.corpus_read:
+            print(report.text(), file=sys.stderr)
+        print(f"error: {result.error}", file=sys.stderr)
         return 1
     print(report.text())
-    print(f"docs: {written} files written, {deleted} stale files removed ({docs_dir})")
-    if entries:
-        print(f"corrections: {corrected} article(s) corrected"
-              f" by {corpus_dir / corrections.FILE_NAME}")
-    if page_cache:
-        print(f"cache: {page_cache.hits} of {page_count} pages reused ({cache_dir})"
-              + (f"; {page_cache.write_errors} entries could not be written" if page_cache.write_errors else ""))
-        print(f"docs cache: {rendered.reused} of {article_count} article pages already in {docs_dir}")
-    for note in notes:
+    print(f"docs: {result.docs_written} files written, {result.docs_deleted} stale files removed ({docs_dir})")
+    if result.corrections_file:
+        print(f"corrections: {result.corrected} article(s) corrected by {result.corrections_file}")
+    if result.cache_hits is not None:
+        print(f"cache: {result.cache_hits} of {result.pages} pages reused ({cache_dir})"
+              + (f"; {result.cache_write_errors} entries could not be written" if result.cache_write_errors else ""))
+        print(f"docs cache: {result.docs_reused} of {result.articles} article pages already in {docs_dir}")
+    for note in result.notes:
         print(note)
-    print(f"site: {site_dir} (search bundle {stats.bundle_bytes / 1e6:.2f} MB"
-          f" + {stats.twin_bytes / 1e6:.2f} MB for file:// search)")
+    print(f"site: {site_dir} (search bundle {result.bundle_bytes / 1e6:.2f} MB"
+          f" + {result.twin_bytes / 1e6:.2f} MB for file:// search)")
     if strict and report.issues:
         print(f"strict: {len(report.issues)} warning(s), exit 1 (the site was built)", file=sys.stderr)
         return 1
     return 0
 
 
-def release_memory() -> None:
-    """Free what nothing references any more and hand it back to the system: Python keeps freed
-    memory for reuse, and glibc's malloc_trim returns it (elsewhere: nothing to do)."""
-    gc.collect()
-    try:
-        ctypes.CDLL(None).malloc_trim(0)
-    except (OSError, AttributeError):  # not glibc
-        pass
-
-
-def pages_without_articles(pages, articles, issues) -> list[Issue]:
-    """Pages that gave no article (a page whose articles were all duplicates is not one: its twin was built)."""
-    built = {a.source for a in articles} | {i.source for i in issues if i.kind == "duplicate"}
-    return [Issue("no-articles", p.source, 0, "no article found on this page; nothing from it is built")
-            for p in pages if p.source not in built]
-
-
-def source_date_epoch(articles) -> int:
-    """The newest article's date as a timestamp: stable for a given corpus."""
-    newest = max((a.date for a in articles if a.date), default="1970")
-    year, month, day = (newest.split("-") + ["01", "01"])[:3]
-    return calendar.timegm((int(year), int(month), int(day), 0, 0, 0))
-
-
 def inspect(paths: list[Path]) -> int:
-    pages, issues = corpus.read_files(paths)
-    entries, found = corrections.load_for_files({p.path: p.source for p in pages})
-    report = pipeline.Report(issues=issues + found)
-    for article in pipeline.extract(pages, report, corrections=entries):
+    articles, report = pipeline.inspect(paths)
+    for article in articles:
         print(json.dumps({
             "source": article.source,
             "title": article.title,
@@ -160,37 +80,110 @@ def serve(site_dir: Path, port: int) -> int:
     return 0
 
 
-def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="build-archive", description="衢州新闻档案: raw page dumps → static site")
-    commands = parser.add_subparsers(dest="command", required=True)
+# --- sharded builds (docs/maintainers/shards.md): shards, shard, combine ---------------------
+
+
+def add_shard_arguments(commands) -> None:
+    from build_archive.scale import shards
+
+    s = commands.add_parser("shards", help="list the corpus' shards as JSON (a GitHub Actions matrix)")
+    s.add_argument("--corpus", type=Path, default=PROJECT / "corpus", help="the corpus folder (default corpus/)")
+    s.add_argument("--by", choices=shards.KEYS, default=shards.KEYS[0], help="cut by paper and year (default)")
+    w = commands.add_parser("shard", help="write one shard's corpus folder, to build it with `build --corpus`")
+    w.add_argument("name", help="the shard's name, as `shards` lists it")
+    w.add_argument("--corpus", type=Path, default=PROJECT / "corpus", help="the corpus folder (default corpus/)")
+    w.add_argument("--by", choices=shards.KEYS, default=shards.KEYS[0], help="how the shards are cut")
+    w.add_argument("--out", type=Path, required=True, help="the shard's corpus folder (replaced)")
+    c = commands.add_parser("combine", help="combine shard sites into one site with one search")
+    c.add_argument("--shard", action="append", required=True, metavar="[NAME=]SITE",
+                   help="a built shard site (repeat); its name is the folder's name unless given")
+    c.add_argument("--site", type=Path, required=True, help="the combined site (with --split: a folder of sites)")
+    c.add_argument("--split", action="append", default=[], metavar="SITE=GLOB[,GLOB]",
+                   help="several sites joined by one search: OUT/SITE/ holds the shards whose names match")
+
+
+def shard_site(text: str):
+    from build_archive.scale import combine
+
+    name, sep, path = text.partition("=")
+    if not sep:
+        name, path = Path(text).resolve().name, text
+    return combine.ShardSite(name, Path(path))
+
+
+def split_spec(text: str) -> tuple[str, list[str]]:
+    from build_archive.scale import combine
+
+    name, sep, globs = text.partition("=")
+    if not sep or not name or "/" in name or not globs:
+        raise combine.CombineError(f"--split {text!r}: write SITE=GLOB[,GLOB], e.g. archive-2022=2022-*")
+    return name, [g for g in globs.split(",") if g]
+
+
+def run_shard_command(args: argparse.Namespace) -> int:
+    from build_archive.scale import combine, shards
+
+    if args.command in ("shards", "shard") and not args.corpus.is_dir():
+        print(f"error: corpus folder not found: {args.corpus}", file=sys.stderr)
+        return 1
+    if args.command == "shards":
+        found = shards.list_shards(args.corpus, args.by)
+        print(json.dumps({"shard": [s.as_json() for s in found]}, ensure_ascii=False))
+        return 0
+    if args.command == "shard":
+        try:
+            shard = shards.find(shards.list_shards(args.corpus, args.by), args.name)
+        except KeyError as error:
+            print(f"error: {error.args[0]}", file=sys.stderr)
+            return 1
+        pages = shards.write_shard(args.corpus, shard, args.out)
+        print(f"shard {shard.name}: {pages} page file(s) written to {args.out}")
+        return 0
+    try:
+        result = combine.combine([shard_site(s) for s in args.shard], args.site,
+                                 [split_spec(s) for s in args.split] or None)
+    except combine.CombineError as error:
+        print(f"error: combine failed; {args.site} is untouched:\n{error}", file=sys.stderr)
+        return 1
+    print(combine.report(result))
+    return 0
+
+
+def parser() -> argparse.ArgumentParser:
+    main_parser = argparse.ArgumentParser(prog="build-archive", description="衢州新闻档案: raw page dumps → static site")
+    commands = main_parser.add_subparsers(dest="command", required=True)
     b = commands.add_parser("build", help="corpus → docs/ → MkDocs + Pagefind → site/")
-    b.add_argument("--corpus", type=Path, default=PROJECT / "corpus")
-    b.add_argument("--site", type=Path, default=PROJECT / "site")
-    b.add_argument("--docs", type=Path, default=PROJECT / "docs")
-    b.add_argument("--strict", action="store_true", help="exit 1 when the build reports any warning")
+    b.add_argument("--corpus", type=Path, default=PROJECT / "corpus", help="the page dumps, sources.yml and corrections.yml (default corpus/)")
+    b.add_argument("--site", type=Path, default=PROJECT / "site", help="where the finished site goes (default site/)")
+    b.add_argument("--docs", type=Path, default=PROJECT / "docs", help="where the generated Markdown goes (default docs/)")
+    b.add_argument("--strict", action="store_true", help="exit 1 when the build reports any warning (the site is still built)")
     b.add_argument("--cache", type=Path, default=PROJECT / ".cache",
                    help="folder for per-page results and the record of the last build (default .cache/)")
     b.add_argument("--full", action="store_true", help="ignore the cache and the previous site: rebuild everything")
     i = commands.add_parser("inspect", help="print what is extracted, as JSON Lines")
-    i.add_argument("files", type=Path, nargs="+")
+    i.add_argument("files", type=Path, nargs="+", help="page files to extract (corrections.yml beside them applies)")
     s = commands.add_parser("serve", help="build if needed, then serve site/ on localhost")
-    s.add_argument("--site", type=Path, default=PROJECT / "site")
-    s.add_argument("--corpus", type=Path, default=PROJECT / "corpus")
-    s.add_argument("--port", type=int, default=8000)
-    from . import bench  # benchmarks/RESULTS.md: a synthetic corpus built and searched, figures printed
+    s.add_argument("--site", type=Path, default=PROJECT / "site", help="the site to serve (default site/)")
+    s.add_argument("--corpus", type=Path, default=PROJECT / "corpus", help="the corpus to build when there is no site yet")
+    s.add_argument("--port", type=int, default=8000, help="the port on 127.0.0.1 (default 8000)")
+    from build_archive import bench  # benchmarks/RESULTS.md: a synthetic corpus built and searched, figures printed
 
     bench.add_arguments(commands.add_parser("bench", help="generate N articles, build, time every stage and the search"))
-    from . import sharding_cli  # shards, shard, combine: building a big archive on several machines
+    add_shard_arguments(commands)
+    return main_parser
 
-    sharding_cli.add_arguments(commands, PROJECT)
-    args = parser.parse_args(argv)
-    if args.command in sharding_cli.COMMANDS:
-        return sharding_cli.run(args)
+
+def main(argv: list[str] | None = None) -> int:
+    args = parser().parse_args(argv)
+    if args.command in SHARD_COMMANDS:
+        return run_shard_command(args)
     if args.command == "build":
         return build(args.corpus, args.site, args.docs, args.strict, cache_dir=args.cache, full=args.full)
     if args.command == "inspect":
         return inspect(args.files)
     if args.command == "bench":
+        from build_archive import bench
+
         return bench.run(args)
     if not (args.site / "index.html").exists():
         if build(args.corpus, args.site, PROJECT / "docs", cache_dir=PROJECT / ".cache"):

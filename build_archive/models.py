@@ -7,6 +7,8 @@ and written as JSON.
 """
 from __future__ import annotations
 
+import time
+from collections import Counter
 from dataclasses import dataclass, field
 
 
@@ -90,3 +92,33 @@ class Article:
     previous: ArticleLink | None = None  # the one just older (date order of the index pages)
     next: ArticleLink | None = None  # the one just newer
     extra: dict = field(default_factory=dict, compare=False, hash=False)
+
+
+@dataclass
+class Report:
+    """What the build did, printed at its end: the curator's to-do list."""
+
+    pages: int = 0
+    articles: int = 0
+    characters: int = 0
+    unaccounted: int = 0
+    issues: list[Issue] = field(default_factory=list)
+    unassigned: list[tuple[str, int, str]] = field(default_factory=list)
+    seconds: dict[str, float] = field(default_factory=dict)
+
+    def time(self, stage: str, started: float) -> None:
+        self.seconds[stage] = self.seconds.get(stage, 0.0) + time.perf_counter() - started
+
+    def text(self) -> str:
+        kinds = Counter(issue.kind for issue in self.issues)
+        lines = [
+            f"pages read: {self.pages}",
+            f"articles written: {self.articles}",
+            f"characters: {self.characters} read, {self.unaccounted} unaccounted"
+            f" ({len(self.unassigned)} unassigned lines kept in this report)",
+            "warnings: " + (", ".join(f"{kind} {n}" for kind, n in sorted(kinds.items())) or "none"),
+        ]
+        lines += [f"  {issue}" for issue in sorted(self.issues, key=lambda i: (i.source, i.line, i.kind))]
+        lines += [f"  {source}:{line}: [unassigned] {text}" for source, line, text in self.unassigned]
+        lines.append("seconds: " + ", ".join(f"{stage} {secs:.2f}" for stage, secs in self.seconds.items()))
+        return "\n".join(lines)

@@ -17,7 +17,7 @@ import jinja2
 import pytest
 import yaml
 
-from build_archive import indexes, site
+from build_archive.site import indexes, builder
 
 PROJECT = Path(__file__).resolve().parent.parent
 
@@ -154,7 +154,7 @@ def test_previous_and_next_walk_the_index_order(built, base, page):
 
 def test_previous_next_follow_indexes_newest_first():
     """The same order as the index pages (indexes.newest_first), checked on records."""
-    from build_archive import links
+    from build_archive.site import links
     from build_archive.models import Article
 
     articles = [Article(source=f"p{i % 3}.txt", line=i, ordinal=i, title=f"t{i}", slug=f"s{i}",
@@ -241,7 +241,7 @@ def github_site(built, tmp_path_factory):
     with pytest.MonkeyPatch.context() as mp:
         mp.setenv("SITE_URL", "https://example.github.io/archive/")
         mp.setenv("CORRECTIONS_GITHUB", "example/archive")
-        site.mkdocs_build(built / "docs", out, 1700000000)
+        builder.mkdocs_build(built / "docs", out, 1700000000)
     return out
 
 

@@ -11,7 +11,10 @@ from pathlib import Path
 
 import pytest
 
-from build_archive import bench, corpus, parts, pipeline, searchgrams
+from build_archive import bench, pipeline
+from build_archive.extract import corpus
+from build_archive.search import parts, bigrams
+from build_archive import models
 
 PROJECT = Path(__file__).resolve().parent.parent
 
@@ -19,7 +22,7 @@ PROJECT = Path(__file__).resolve().parent.parent
 def extract(files: dict[str, str], folder: Path):
     bench.write_corpus(files, folder)
     pages, issues = corpus.read_corpus(folder)
-    report = pipeline.Report(issues=issues)
+    report = models.Report(issues=issues)
     return pipeline.extract(pages, report), report
 
 
@@ -102,8 +105,8 @@ def test_bare_baseline_on_a_built_archive(built, tmp_path):
     assert len(pages) == 22
     for md in pages:
         ours = (built / "site" / md.relative_to(tmp_path / "bare" / "tokens" / "docs").with_suffix(".html")).read_text("utf-8")
-        assert md.read_text("utf-8").endswith(searchgrams.grams_block(parts.searched_text(ours)) + "\n")
-        assert searchgrams.MARKER not in (tmp_path / "bare" / "plain" / "docs" / md.relative_to(tmp_path / "bare" / "tokens" / "docs")).read_text("utf-8")
+        assert md.read_text("utf-8").endswith(bigrams.grams_block(parts.searched_text(ours)) + "\n")
+        assert bigrams.MARKER not in (tmp_path / "bare" / "plain" / "docs" / md.relative_to(tmp_path / "bare" / "tokens" / "docs")).read_text("utf-8")
     assert figures["bundle_mb"] > figures["plain"]["bundle_mb"]  # the bigram tokens are a larger index
 
 

@@ -7,7 +7,7 @@ from collections import Counter
 
 import pytest
 
-from build_archive import chart
+from build_archive.site import chart
 
 SVG = "{http://www.w3.org/2000/svg}"
 

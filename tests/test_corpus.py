@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from build_archive import corpus
+from build_archive.extract import corpus
 
 TEXT = (
     "今日衢州\n\n柯城区举办春季招聘会\n\n"

@@ -15,10 +15,16 @@ from pathlib import Path
 import pytest
 import yaml
 
-from build_archive import cli, corpus, corrections, pipeline, render
-from build_archive.corrections import apply_corrections, parse_corrections
+from build_archive import cli, pipeline
+from build_archive.extract import corpus, corrections
+from build_archive.site import render
+from build_archive.extract.corrections import apply_corrections, parse_corrections
 from build_archive.models import Article, Issue
-from build_archive.segment import conservation
+from build_archive.extract.segment import conservation
+from build_archive import addresses
+from build_archive.extract import keywords
+from build_archive import models
+from build_archive.extract.page import classified, district_names, extract_page
 
 PROJECT = Path(__file__).resolve().parent.parent
 CORPUS = PROJECT / "corpus"
@@ -109,11 +115,11 @@ def test_a_text_field_keeps_the_text_as_written():
 
 def test_a_corrected_article_keeps_its_address():
     fixed, _ = apply("- {source: p.txt, article: 柯城, set: {title: 新标题, date: 2021-01-02, districts: [龙游县]}}")
-    assert render.article_slug(fixed[0]) != render.article_slug(PAGE[0])  # what it would be, from the new facts
-    assert fixed[0].extra["slug"] == render.article_slug(PAGE[0])
-    assert render.front_matter(fixed[0])["id"] == render.article_id(PAGE[0])
-    report = pipeline.Report()
-    assert [a.slug for a in pipeline.assign_slugs(fixed, report)][0] == render.article_slug(PAGE[0])
+    assert addresses.article_slug(fixed[0]) != addresses.article_slug(PAGE[0])  # what it would be, from the new facts
+    assert fixed[0].extra["slug"] == addresses.article_slug(PAGE[0])
+    assert render.front_matter(fixed[0])["id"] == addresses.article_id(PAGE[0])
+    report = models.Report()
+    assert [a.slug for a in addresses.assign_slugs(fixed, report)][0] == addresses.article_slug(PAGE[0])
 
 
 def test_front_matter_shows_the_correction_only_where_there_is_one():
@@ -165,10 +171,10 @@ def test_a_field_set_twice_warns_and_the_later_wins():
 
 def test_keywords_follow_the_corrected_text():
     entries, _ = parse("- {source: p.txt, article: 柯城, set: {title: 柯城发展跨境电商}}")
-    terms = [pipeline.article_terms(a) for a in PAGE]
-    report = pipeline.Report()
+    terms = [keywords.article_terms(a) for a in PAGE]
+    report = models.Report()
     pages = [corpus.PageFile(Path("p.txt"), "p.txt", "", {})]
-    fixed, new_terms = pipeline.corrected(pages, PAGE, terms, entries, report)
+    fixed, new_terms = corrections.corrected(pages, PAGE, terms, entries, report, classified)
     assert fixed[0].title == "柯城发展跨境电商" and report.issues == []
     assert "跨境电商" in new_terms[0].tokens() and "跨境电商" not in terms[0].tokens()
     assert new_terms[1:] == terms[1:]
@@ -192,7 +198,7 @@ def test_merge_joins_in_page_order_into_the_first():
     assert merged.body == PAGE[0].body + "\n\n## 江山推进乡村振兴\n\n" + PAGE[2].body  # its printed headline: a section head
     assert merged.authors == ("郑晨",) and merged.themes == ("其他",)  # reclassified: the text changed
     assert merged.extra["corrected"] == {"merged": ["江山推进乡村振兴"]}
-    assert merged.extra["slug"] == render.article_slug(PAGE[0])
+    assert merged.extra["slug"] == addresses.article_slug(PAGE[0])
 
 
 def test_split_at_a_section_head_makes_it_the_new_title():
@@ -240,10 +246,10 @@ def page_file(name: str) -> corpus.PageFile:
 ])
 def test_nothing_of_the_page_is_lost_by_a_split_or_merge(name, yml, count):
     page = page_file(name)
-    found, seg, _ = pipeline.extract_page(page, pipeline.district_names())
+    found, seg, _ = extract_page(page, district_names())
     key = "" if "merge" in yml else "article: 衢州:在“勇当先行者, "
     fixed, issues = apply(f"- {{source: {name}, {key}{yml}}}", found, texts={name: page.text},
-                          reclassify=pipeline.classified)
+                          reclassify=classified)
     assert issues == [] and len(fixed) == count
     assert conservation(page.text, replace(seg, articles=tuple(fixed))) == {}
     assert [a.ordinal for a in fixed] == list(range(1, count + 1))
@@ -336,7 +342,7 @@ def test_the_shipped_corrections_apply_without_a_warning():
     entries, issues = corrections.load_corrections(CORPUS / "corrections.yml")
     assert issues == [] and entries
     pages, _ = corpus.read_corpus(CORPUS)
-    found = [a for p in pages for a in pipeline.extract_page(p, pipeline.district_names())[0]]
+    found = [a for p in pages for a in extract_page(p, district_names())[0]]
     fixed, issues = apply_corrections(found, entries, sources=[p.source for p in pages])
     assert issues == []
     assert by_title(fixed, "开化 打造").themes == ("城市建设与更新", "文化旅游")

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from build_archive.dates import (
+from build_archive.extract.dates import (
     DateGuess,
     agree,
     display,

@@ -6,8 +6,8 @@ from pathlib import Path
 import pytest
 import yaml
 
-from build_archive import gazetteer
-from build_archive.gazetteer import GAZETTEER_FILE, gazetteer_words, load_gazetteer, locate
+from build_archive.extract import gazetteer
+from build_archive.extract.gazetteer import GAZETTEER_FILE, gazetteer_words, load_gazetteer, locate
 
 CORPUS = Path(__file__).resolve().parent.parent / "corpus"
 DISTRICTS = ("柯城区", "衢江区", "龙游县", "江山市", "常山县", "开化县")

@@ -27,8 +27,11 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from mkdocs.utils.meta import get_data
 
-from build_archive import cli, offline, render, site, stable_bundle
-from build_archive.segment import conservation, segment_page
+from build_archive import addresses
+from build_archive import cli
+from build_archive.search import offline, stable_bundle
+from build_archive.site import render, builder
+from build_archive.extract.segment import conservation, segment_page
 
 CHROMIUM = Path("/usr/bin/chromium")
 LAUNCH_ARGS = ["--no-sandbox", "--disable-background-networking", "--disable-component-update"]
@@ -317,7 +320,7 @@ def previous_site(built, tmp_path) -> Path:
 
 def fail_after_writing(out_dir: Path) -> None:
     (out_dir / "index.html").write_text("half-written", "utf-8")
-    raise site.BuildError("mkdocs build failed (exit 1): broken config")
+    raise builder.BuildError("mkdocs build failed (exit 1): broken config")
 
 
 def _mkdocs_fails(docs_dir, out_dir, epoch):
@@ -325,7 +328,7 @@ def _mkdocs_fails(docs_dir, out_dir, epoch):
 
 
 def _pagefind_fails(site_dir):
-    raise site.BuildError("pagefind failed (exit 1)")
+    raise builder.BuildError("pagefind failed (exit 1)")
 
 
 def _offline_fails(site_dir, *args):
@@ -342,14 +345,14 @@ def _bundle_changed(site_dir):
 
 
 @pytest.mark.parametrize("stage, replacement", [
-    ("site.mkdocs_build", _mkdocs_fails), ("site.pagefind", _pagefind_fails),
+    ("builder.mkdocs_build", _mkdocs_fails), ("builder.pagefind", _pagefind_fails),
     ("stable_bundle.canonicalise_bundle", _bundle_changed), ("offline.write_offline_bundle", _offline_fails),
-    ("site.pagefind", _interrupted),
+    ("builder.pagefind", _interrupted),
 ])
 def test_failed_build_leaves_the_previous_site_untouched(previous_site, monkeypatch, stage, replacement):
     before = snapshot(previous_site / "site")
     module, name = stage.split(".")
-    monkeypatch.setattr({"site": site, "offline": offline, "stable_bundle": stable_bundle}[module], name, replacement)
+    monkeypatch.setattr({"builder": builder, "offline": offline, "stable_bundle": stable_bundle}[module], name, replacement)
     corpus_dir = write_corpus(previous_site / "corpus", {"good.txt": GOOD.encode("utf-8")})
     if replacement is _interrupted:
         with pytest.raises(KeyboardInterrupt):
@@ -389,7 +392,7 @@ def test_a_folder_that_is_not_a_site_is_never_replaced(tmp_path):
 
 @pytest.fixture
 def no_site_build(monkeypatch):
-    monkeypatch.setattr(site, "build_site", lambda *args: SimpleNamespace(bundle_bytes=0, twin_bytes=0))
+    monkeypatch.setattr(builder, "build_site", lambda *args: SimpleNamespace(bundle_bytes=0, twin_bytes=0))
 
 
 @pytest.mark.parametrize("files, strict, code", [
@@ -430,6 +433,6 @@ def test_segmenter_and_renderer_take_any_text(text):
     result = segment_page(text, "fuzz.txt", NAMES)
     assert not conservation(text, result)
     for article in result.articles:
-        article = article.__class__(**{**article.__dict__, "slug": render.article_slug(article)})
+        article = article.__class__(**{**article.__dict__, "slug": addresses.article_slug(article)})
         _, meta = get_data(render.article_markdown(article))
         assert meta == render.front_matter(article)

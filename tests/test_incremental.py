@@ -21,7 +21,15 @@ from pathlib import Path
 import pytest
 import yaml
 
-from build_archive import cache, cli, corpus, incremental, pipeline, site, themes
+from build_archive.scale import cache
+from build_archive import cli, pipeline
+from build_archive.extract import corpus, themes
+from build_archive.site import incremental, builder
+from build_archive.site import docs
+from build_archive.extract import keywords
+from build_archive import models
+from build_archive.site import render
+from build_archive.extract import words
 
 PROJECT = Path(__file__).resolve().parent.parent
 HELD_OUT = "003_3ed9d74e6378c7df.txt"  # the newest page (2024-02)
@@ -74,7 +82,7 @@ def sequence(tmp_path_factory):
         fixed = cache.code_fingerprint()
         patch.setattr(cache, "code_fingerprint", lambda package=None: fixed)
         steps = {"first": run_build(source, work, cache_dir)}
-        shutil.copytree(work, root / "first")  # what a build without 003 looks like
+        shutil.copytree(work, root / "first", ignore=shutil.ignore_patterns(".site-old-*"))  # not what a detached process is deleting  # what a build without 003 looks like
         shutil.copy2(PROJECT / "corpus" / HELD_OUT, source / HELD_OUT)
         steps["added"] = run_build(source, work, cache_dir)
         added_docs, added_site = root / "added-docs", root / "added-site"
@@ -110,11 +118,11 @@ def test_a_changed_mkdocs_yml_rebuilds_every_page(tmp_path, monkeypatch):
     work, cache_dir = tmp_path / "work", tmp_path / "cache"
     source = copy_corpus(tmp_path / "corpus")
     assert run_build(source, work, cache_dir).code == 0
-    config = yaml.safe_load(site.CONFIG.read_text("utf-8"))
+    config = yaml.safe_load(builder.CONFIG.read_text("utf-8"))
     config["site_name"] = "改名后的档案"
     renamed = tmp_path / "mkdocs.yml"
     renamed.write_text(yaml.safe_dump(config, allow_unicode=True), "utf-8")
-    monkeypatch.setattr(site, "CONFIG", renamed)
+    monkeypatch.setattr(builder, "CONFIG", renamed)
     again = run_build(source, work, cache_dir)
     assert again.code == 0
     assert "mkdocs: full build (mkdocs.yml, overrides/" in again.out
@@ -165,9 +173,9 @@ def test_a_failed_incremental_build_leaves_the_previous_site_as_it_was(tmp_path,
 
     def index_site(staging, *args, **kwargs):  # after MkDocs ran in the staging folder: fail
         seen.update({rel: (staging / rel).stat().st_ino for rel in before if (staging / rel).is_file()})
-        raise site.search_index.SearchIndexError("stopped by the test")
+        raise builder.indexing.SearchIndexError("stopped by the test")
 
-    monkeypatch.setattr(site.search_index, "index_site", index_site)
+    monkeypatch.setattr(builder.indexing, "index_site", index_site)
     failed = run_build(source, work, cache_dir)
     assert failed.code == 1 and "stopped by the test" in failed.out
     assert tree(work / "site") == before
@@ -206,7 +214,7 @@ def test_seed_prepares_a_copy_of_the_previous_site(tmp_path):
 # --- the page cache -----------------------------------------------------------------------
 
 
-def report_text(report: pipeline.Report) -> str:
+def report_text(report: models.Report) -> str:
     report.seconds = {}
     return report.text()
 
@@ -219,13 +227,13 @@ def pages():
 
 @pytest.fixture(scope="module")
 def serial(pages):
-    report = pipeline.Report()
+    report = models.Report()
     articles = pipeline.extract(pages, report, pool_min_pages=10**9)
     return articles, report_text(report)
 
 
 def test_pool_and_serial_paths_give_identical_articles(pages, serial):
-    report = pipeline.Report()
+    report = models.Report()
     articles = pipeline.extract(pages, report, pool_min_pages=1)  # 5 pages on 2 workers
     assert (articles, report_text(report)) == serial
     assert all(a.keywords for a in articles)
@@ -233,9 +241,9 @@ def test_pool_and_serial_paths_give_identical_articles(pages, serial):
 
 def test_cached_pages_give_identical_articles_and_report(pages, serial, tmp_path):
     first = cache.PageCache(tmp_path)
-    pipeline.extract(pages, pipeline.Report(), cache=first)
+    pipeline.extract(pages, models.Report(), cache=first)
     assert (first.hits, first.misses) == (0, 5)
-    again, report = cache.PageCache(tmp_path), pipeline.Report()
+    again, report = cache.PageCache(tmp_path), models.Report()
     articles = pipeline.extract(pages, report, cache=again)
     assert (again.hits, again.misses) == (5, 0)
     assert (articles, report_text(report)) == serial
@@ -248,11 +256,11 @@ def test_cached_pages_give_identical_articles_and_report(pages, serial, tmp_path
     lambda path: path.write_bytes(b""),
 ])
 def test_a_corrupt_cache_entry_is_recomputed(pages, serial, tmp_path, damage):
-    pipeline.extract(pages, pipeline.Report(), cache=cache.PageCache(tmp_path))
+    pipeline.extract(pages, models.Report(), cache=cache.PageCache(tmp_path))
     entries = sorted(tmp_path.rglob("*.pickle"))
     assert len(entries) == 5
     damage(entries[0])
-    again, report = cache.PageCache(tmp_path), pipeline.Report()
+    again, report = cache.PageCache(tmp_path), models.Report()
     articles = pipeline.extract(pages, report, cache=again)
     assert (again.hits, again.misses) == (4, 1)
     assert (articles, report_text(report)) == serial
@@ -271,11 +279,14 @@ def test_the_code_fingerprint_follows_extraction_code_and_data(tmp_path):
     package = tmp_path / "build_archive"
     shutil.copytree(PROJECT / "build_archive", package, ignore=shutil.ignore_patterns("__pycache__"))
     before = cache.code_fingerprint(package)
-    (package / "render.py").write_text("# output only\n", "utf-8")
+    (package / "site" / "render.py").write_text("# output only\n", "utf-8")
     assert cache.code_fingerprint(package) == before
-    (package / "segment.py").write_text((package / "segment.py").read_text("utf-8") + "\n# edited\n", "utf-8")
+    (package / "extract" / "segment.py").write_text((package / "extract" / "segment.py").read_text("utf-8") + "\n# edited\n", "utf-8")
     edited = cache.code_fingerprint(package)
     assert edited != before
+    (package / "extract" / "new_stage.py").write_text("# a new extraction module counts\n", "utf-8")
+    assert cache.code_fingerprint(package) != edited
+    edited = cache.code_fingerprint(package)
     (package / "data" / "themes.yml").write_text("changed\n", "utf-8")
     assert cache.code_fingerprint(package) != edited
 
@@ -284,7 +295,7 @@ def test_an_unwritable_cache_does_not_fail_the_build(pages, serial, tmp_path):
     blocked = tmp_path / "file-not-folder"
     blocked.write_text("x")
     broken = cache.PageCache(blocked)
-    report = pipeline.Report()
+    report = models.Report()
     assert (pipeline.extract(pages, report, cache=broken), report_text(report)) == serial
     assert broken.write_errors == 5 + 1  # each page, and the keyword memo
 
@@ -294,7 +305,7 @@ def test_an_article_page_is_rendered_again_unless_docs_holds_its_rendering(seria
     docs, first, second = tmp_path / "docs", articles[0], articles[1]
     (docs / "articles").mkdir(parents=True)
     for name, article in (("a", first), ("b", second)):
-        (docs / "articles" / f"{name}.md").write_text(pipeline.render.article_markdown(article), "utf-8")
+        (docs / "articles" / f"{name}.md").write_text(render.article_markdown(article), "utf-8")
     cache.RenderedPages(tmp_path / "cache", docs).save({"articles/a.md": first, "articles/b.md": second})
     record = cache.RenderedPages(tmp_path / "cache", docs)
     assert record.unchanged("articles/a.md", first)
@@ -308,12 +319,12 @@ def test_an_article_page_is_rendered_again_unless_docs_holds_its_rendering(seria
 def test_docs_files_keeps_what_is_unchanged_and_renders_the_rest(serial, monkeypatch):
     articles, _ = serial
     kept = f"{articles[0].slug}.md"
-    files = pipeline.docs_files(articles, unchanged=lambda rel, article: rel == kept)
+    files = docs.docs_files(articles, unchanged=lambda rel, article: rel == kept)
     assert files[kept] is None
-    whole = pipeline.docs_files(articles)
+    whole = docs.docs_files(articles)
     assert files == {**whole, kept: None}
-    monkeypatch.setattr(pipeline, "POOL_MIN_RENDERS", 1)  # rendered in the worker pool: the same files
-    assert list(pipeline.docs_files(articles).items()) == list(whole.items())
+    monkeypatch.setattr(docs, "POOL_MIN_RENDERS", 1)  # rendered in the worker pool: the same files
+    assert list(docs.docs_files(articles).items()) == list(whole.items())
 
 
 # --- keywords from per-page terms ---------------------------------------------------------
@@ -321,10 +332,10 @@ def test_docs_files_keeps_what_is_unchanged_and_renders_the_rest(serial, monkeyp
 
 def test_terms_give_the_same_keywords_as_the_token_list(serial):
     articles, _ = serial
-    tokens = [pipeline.words.tokens(f"{a.title}\n{a.body}") for a in articles]
-    terms = [pipeline.Terms.of(t).tokens() for t in tokens]
+    tokens = [words.tokens(f"{a.title}\n{a.body}") for a in articles]
+    terms = [keywords.Terms.of(t).tokens() for t in tokens]
     assert themes.build_idf(terms) == themes.build_idf(tokens)
-    distinct = pipeline._DistinctWords([pipeline.Terms.of(t) for t in tokens])
+    distinct = keywords._DistinctWords([keywords.Terms.of(t) for t in tokens])
     assert themes.build_idf(distinct) == themes.build_idf(tokens)
     idf = themes.build_idf(tokens)
     assert [themes.keywords(t, idf) for t in terms] == [themes.keywords(t, idf) for t in tokens]

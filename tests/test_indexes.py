@@ -16,10 +16,11 @@ import markdown
 import pytest
 import yaml
 
-from build_archive import datafiles, indexes, render
+from build_archive import addresses
+from build_archive.site import datafiles, indexes, render
 from build_archive.models import Article
 
-DISTRICTS = list(render.DISTRICT_SLUGS)
+DISTRICTS = list(addresses.DISTRICT_SLUGS)
 THEMES = ["工业经济", "营商环境", "招商引资与项目", "文化旅游", "民生与社会事业"]
 AUTHORS = ["张伟", "王芳", "李娜", "刘洋", "陈静", "杨磊"]
 LINK = re.compile(r"\]\(((?:\.\./)*articles/[^)]+)\.md\)")
@@ -30,7 +31,7 @@ def article(i: int, date: str | None, precision: str | None = None, **fields) ->
     fields.setdefault("title", f"标题{i}")
     a = Article(source=f"page{i // 10:04d}.txt", line=i % 10 + 1, ordinal=i % 10 + 1,
                 body=f"正文{i}", date=date, date_precision=precision, **fields)
-    return replace(a, slug=render.article_slug(a))
+    return replace(a, slug=addresses.article_slug(a))
 
 
 def corpus(n: int, seed: int = 1, start: datetime.date = datetime.date(2018, 1, 1), days: int = 1500) -> list[Article]:

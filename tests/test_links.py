@@ -1,4 +1,4 @@
-"""Related articles and previous/next (build_archive/links.py), as pure functions."""
+"""Related articles and previous/next (build_archive/site/links.py), as pure functions."""
 from __future__ import annotations
 
 import random
@@ -7,10 +7,11 @@ from dataclasses import replace
 import pytest
 import yaml
 
-from build_archive import indexes, links, render
+from build_archive import addresses
+from build_archive.site import indexes, links, render
 from build_archive.models import Article, ArticleLink
 
-DISTRICTS = list(render.DISTRICT_SLUGS)
+DISTRICTS = list(addresses.DISTRICT_SLUGS)
 THEMES = [f"主题{i}" for i in range(20)] + ["其他"]
 
 
@@ -173,7 +174,7 @@ def test_the_page_front_matter_carries_the_links(linked):
 
 def test_a_newer_day_leaves_older_related_lists_alone():
     """Issue 8: candidates are the articles dated up to each article's horizon
-    (build_archive/horizon.py), so 30 articles of a new day change no older
+    (build_archive/extract/horizon.py), so 30 articles of a new day change no older
     article's related list, only the `next` of the previously newest one.
     (The old rule, every article a candidate of every other, changes hundreds.)"""
     old = synthetic(1500, seed=5)

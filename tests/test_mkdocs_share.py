@@ -1,5 +1,5 @@
-"""A full MkDocs build split over several MkDocs processes (site.mkdocs_full_build,
-build_archive/mkdocs_share.py) gives the site one MkDocs process gives."""
+"""A full MkDocs build split over several MkDocs processes (builder.mkdocs_full_build,
+build_archive/site/mkdocs_share.py) gives the site one MkDocs process gives."""
 from __future__ import annotations
 
 import filecmp
@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from build_archive import mkdocs_share, site
+from build_archive.site import mkdocs_share, builder
 
 
 def tree(folder: Path) -> dict[str, bytes]:
@@ -22,19 +22,19 @@ def single(built, tmp_path_factory):
     out = tmp_path_factory.mktemp("single") / "site"
     with pytest.MonkeyPatch.context() as mp:
         mp.setenv("SITE_URL", SITE_URL)
-        site.mkdocs_build(built / "docs", out, 1700000000)
+        builder.mkdocs_build(built / "docs", out, 1700000000)
     return out
 
 
 @pytest.mark.parametrize("jobs, per_run", [(2, 1000), (2, 13)])
 def test_shared_build_equals_one_process(built, single, tmp_path, jobs, per_run, monkeypatch):
-    monkeypatch.setattr(site, "MKDOCS_SPLIT_FROM", 1)  # the sample is small: split it anyway
+    monkeypatch.setattr(builder, "MKDOCS_SPLIT_FROM", 1)  # the sample is small: split it anyway
     monkeypatch.setenv("SITE_URL", SITE_URL)
     assert (single / "sitemap.xml").read_text("utf-8").count("<url>") >= 22
     out = tmp_path / "site"
-    runs = site.mkdocs_full_build(built / "docs", out, 1700000000, jobs=jobs, per_run=per_run)
+    runs = builder.mkdocs_full_build(built / "docs", out, 1700000000, jobs=jobs, per_run=per_run)
     pages = len(list((built / "docs").rglob("*.md")))
-    assert runs == site.share_count(pages, jobs, per_run) and runs >= 2 and runs % jobs == 0
+    assert runs == builder.share_count(pages, jobs, per_run) and runs >= 2 and runs % jobs == 0
     assert sorted(tree(out)) == sorted(tree(single)), "a page or file missing, or extra"
     different = [rel for rel in tree(single) if not filecmp.cmp(single / rel, out / rel, shallow=False)]
     assert different == []
@@ -45,11 +45,11 @@ def test_shared_build_equals_one_process(built, single, tmp_path, jobs, per_run,
                                            (60_001, 4), (107_185, 6), (220_000, 12)])
 def test_shares_are_a_multiple_of_the_jobs_and_at_most_per_run_pages(pages, shares):
     """No share runs alone at the end while a core waits; none holds more than per_run pages."""
-    assert site.share_count(pages, 2, 20_000) == shares
+    assert builder.share_count(pages, 2, 20_000) == shares
 
 
 def test_a_small_site_is_one_process(built, tmp_path):
-    assert site.mkdocs_full_build(built / "docs", tmp_path / "site", 1700000000, per_run=10**6) == 1
+    assert builder.mkdocs_full_build(built / "docs", tmp_path / "site", 1700000000, per_run=10**6) == 1
 
 
 def test_each_share_renders_only_its_pages(built, tmp_path, monkeypatch):
@@ -57,12 +57,12 @@ def test_each_share_renders_only_its_pages(built, tmp_path, monkeypatch):
     pages = sorted(p.relative_to(built / "docs").as_posix() for p in (built / "docs").rglob("*.md"))
     mine = {p for i, p in enumerate(pages) if mkdocs_share.share_of(i, 3) == 1}
     out = tmp_path / "share1"
-    site.mkdocs_build(built / "docs", out, 1700000000, share=(1, 3))
+    builder.mkdocs_build(built / "docs", out, 1700000000, share=(1, 3))
     everyone = {"404.html", "sitemap.xml", "sitemap.xml.gz"}  # what every MkDocs run writes
     written = set(tree(out)) - everyone
     assert written == {p[:-3] + ".html" for p in mine}
     zero = tmp_path / "share0"
-    site.mkdocs_build(built / "docs", zero, 1700000000, share=(0, 3))
+    builder.mkdocs_build(built / "docs", zero, 1700000000, share=(0, 3))
     assert (zero / "assets" / "javascripts" / "search.js").is_file()
     assert not (zero / f"{sorted(mine)[0][:-3]}.html").exists()
 
@@ -71,9 +71,9 @@ def test_failing_share_fails_the_build_and_cleans_up(built, tmp_path, monkeypatc
     def fail(docs_dir, out_dir, epoch, dirty=False, share=None):
         out_dir.mkdir(parents=True, exist_ok=True)
         if share and share[0] == 1:
-            raise site.BuildError("mkdocs build failed (exit 1)")
-    monkeypatch.setattr(site, "mkdocs_build", fail)
-    monkeypatch.setattr(site, "MKDOCS_SPLIT_FROM", 1)
-    with pytest.raises(site.BuildError):
-        site.mkdocs_full_build(built / "docs", tmp_path / "site", 1700000000, jobs=2, per_run=1000)
+            raise builder.BuildError("mkdocs build failed (exit 1)")
+    monkeypatch.setattr(builder, "mkdocs_build", fail)
+    monkeypatch.setattr(builder, "MKDOCS_SPLIT_FROM", 1)
+    with pytest.raises(builder.BuildError):
+        builder.mkdocs_full_build(built / "docs", tmp_path / "site", 1700000000, jobs=2, per_run=1000)
     assert not list(tmp_path.glob("site-share*"))

@@ -19,8 +19,8 @@ from urllib.parse import unquote
 
 import pytest
 
-from build_archive import parts, search_index
-from build_archive.offline import OfflineBundleError, OfflineStats, write_offline_bundle
+from build_archive.search import parts, indexing
+from build_archive.search.offline import OfflineBundleError, OfflineStats, write_offline_bundle
 
 playwright_sync = pytest.importorskip("playwright.sync_api")
 
@@ -143,10 +143,10 @@ def built(tmp_path_factory) -> tuple[Path, OfflineStats]:
     build_toy_site(site)
     run_pagefind(site)
     stats = write_offline_bundle(site)
-    # the loader reads parts.json first (build_archive/search_index.py): here one part, the bundle itself
+    # the loader reads parts.json first (build_archive/search/indexing.py): here one part, the bundle itself
     pages = tuple(sorted(p.relative_to(site).as_posix() for p in site.rglob("*.html")))
     # (toy paths carry no date: `sorts` gives the part's date range instead)
-    search_index.write_manifest(site / "pagefind", parts.manifest([parts.Part("all", pages)], {"all": "-"}, "-",
+    indexing.write_manifest(site / "pagefind", parts.manifest([parts.Part("all", pages)], {"all": "-"}, "-",
                                                                   sorts={p: "0000" for p in pages}))
     moved = work / "媒体 存档" / "衢州"
     moved.parent.mkdir()
@@ -238,7 +238,7 @@ def test_size_rule_and_chunking(built):
 def test_deterministic(built, tmp_path):
     site, stats = built
     before = {p.relative_to(site).as_posix(): p.read_bytes() for p in (site / "pagefind" / "offline").rglob("*")
-              if p.is_file() and p.name != "parts.json.js"}  # written by search_index, not offline
+              if p.is_file() and p.name != "parts.json.js"}  # written by indexing, not offline
     copy = tmp_path / "again"
     shutil.copytree(site, copy)
     assert write_offline_bundle(copy) == stats

@@ -1,10 +1,10 @@
 """One-character queries over a part whose index runs over many chunks.
 
 A one-character query is a prefix of every bigram token starting with that
-character (searchgrams.encode_query), and Pagefind loads one index chunk per
+character (bigrams.encode_query), and Pagefind loads one index chunk per
 query word: the search page preloads the other chunks the prefix runs over
 (search.js, prefixProbes). The sample corpus is too small for that (one chunk a
-part), so this builds a synthetic one (build_archive/bench.py) of 400 articles,
+part), so this builds a synthetic one (build_archive/bench/__init__.py) of 400 articles,
 with small groups so that each bigram comes in several lettered forms.
 """
 from __future__ import annotations
@@ -15,7 +15,8 @@ from urllib.parse import quote
 
 import pytest
 
-from build_archive import bench, parts, searchgrams, stable_bundle
+from build_archive import bench
+from build_archive.search import parts, bigrams, stable_bundle
 
 ARTICLES = 400
 GROUP = 50  # pages per group: 8 letters a bigram
@@ -36,14 +37,14 @@ def synthetic(tmp_path_factory) -> Path:
 def articles_with(root: Path, char: str) -> int:
     """Articles with a bigram token starting with `char` (what Pagefind's copy of the page
     holds, parts.indexed_page): what its query must find."""
-    token = searchgrams.encode_char(char)
-    return sum(any(t.startswith(token) for t in searchgrams.bigram_tokens(parts.searched_text(html.read_text("utf-8"))))
+    token = bigrams.encode_char(char)
+    return sum(any(t.startswith(token) for t in bigrams.bigram_tokens(parts.searched_text(html.read_text("utf-8"))))
                for html in (root / "site" / "articles").rglob("*.html"))
 
 
 def chunks_over(root: Path, char: str) -> int:
     """The most index chunks, in any part, that hold tokens starting with `char`."""
-    token = searchgrams.encode_char(char)
+    token = bigrams.encode_char(char)
     most = 0
     for meta_file in (root / "site" / "pagefind").rglob("pagefind.*.pf_meta"):
         if "offline" in meta_file.parts:

@@ -23,7 +23,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from build_archive import facets, parts, search_index, searchgrams, site, stable_bundle
+from build_archive.search import facets, parts, indexing, bigrams, stable_bundle
+from build_archive.site import builder
 from test_site import articles  # the same reading of built articles
 
 PROJECT = Path(__file__).resolve().parent.parent
@@ -209,12 +210,12 @@ def test_groups_cut_a_part_in_date_order_into_lettered_slices():
 def test_a_page_is_indexed_with_its_groups_letter_on_every_bigram_token():
     page = ('<html lang="zh"><p>营商环境 aabbccdd</p><div class="qz-grams" hidden>qzgrams aabobmlr aabpaser</div>'
             '<div class="qz-grams" hidden>qzgrams aaaaaaaa</div></html>')
-    out = searchgrams.suffixed(page, "c")
+    out = bigrams.suffixed(page, "c")
     assert out == page.replace("aabobmlr aabpaser", "aabobmlrc aabpaserc")  # the first block only
-    assert searchgrams.suffixed("<p>no block</p>", "c") == "<p>no block</p>"
+    assert bigrams.suffixed("<p>no block</p>", "c") == "<p>no block</p>"
     # tokens at any white space, the marker and other words left alone
     block = '<div class="qz-grams" hidden>qzgrams aabobmlr\n  aabpaser abc aabpaserx</div>'
-    assert searchgrams.suffixed(block, "c") == block.replace("mlr\n  aabpaser ", "mlrc\n  aabpaserc ")
+    assert bigrams.suffixed(block, "c") == block.replace("mlr\n  aabpaser ", "mlrc\n  aabpaserc ")
 
 
 def test_searched_text_is_each_run_of_text_of_the_marked_elements():
@@ -227,10 +228,10 @@ def test_searched_text_is_each_run_of_text_of_the_marked_elements():
     assert parts.searched_text(page).split("\n") == [
         "标题 & 副", "张三", "李四", "第一段", "续行", "小标题", "内层<段>", "图片 说明"]  # the inner one once
     indexed = parts.indexed_page(page)
-    tokens = searchgrams.bigram_tokens(parts.searched_text(page))
-    assert searchgrams.grams_block(parts.searched_text(page)) in indexed
-    assert searchgrams.encode_char("张") + searchgrams.encode_char("三") in tokens
-    assert searchgrams.encode_char("三") + searchgrams.encode_char("李") not in tokens  # two names, two lines
+    tokens = bigrams.bigram_tokens(parts.searched_text(page))
+    assert bigrams.grams_block(parts.searched_text(page)) in indexed
+    assert bigrams.encode_char("张") + bigrams.encode_char("三") in tokens
+    assert bigrams.encode_char("三") + bigrams.encode_char("李") not in tokens  # two names, two lines
     assert "未标" not in parts.searched_text(page) and "菜单" not in parts.searched_text(page)
     # the attribute's name in the text (an article may quote it) marks nothing
     quoted = '<html><p>引文 data-qz-searched 在此</p><h1 data-qz-searched>标题</h1></html>'
@@ -254,7 +255,7 @@ def test_what_pagefind_reads_is_found_in_tags_with_several_of_its_attributes():
 
 def test_parts_are_indexed_together_only_while_their_pages_fit_the_budget():
     """Pagefind's memory grows with the pages it indexes: two parts run at once only if they fit."""
-    budget = search_index.PageBudget(10)
+    budget = indexing.PageBudget(10)
     started, release = {}, threading.Event()
 
     def task(name):
@@ -278,7 +279,7 @@ def test_parts_are_indexed_together_only_while_their_pages_fit_the_budget():
         release.set()
         assert {big.result(), small.result(), other.result()} == {"big", "small", "other"}
     assert budget.used == 0
-    assert search_index.PageBudget(5).run(50, lambda: "alone") == "alone"  # larger than the budget: alone
+    assert indexing.PageBudget(5).run(50, lambda: "alone") == "alone"  # larger than the budget: alone
 
 
 def tree(folder: Path) -> dict[str, bytes]:
@@ -286,11 +287,11 @@ def tree(folder: Path) -> dict[str, bytes]:
 
 
 class Spy:
-    """site.pagefind, recording which part each run indexed (its temporary folder is named after it)."""
+    """builder.pagefind, recording which part each run indexed (its temporary folder is named after it)."""
 
     def __init__(self):
         self.runs: list[str] = []
-        self.real = site.pagefind
+        self.real = builder.pagefind
 
     def __call__(self, folder: Path) -> str:
         self.runs.append(folder.name)
@@ -304,7 +305,7 @@ def build(corpus_dir: Path, root: Path, spy: Spy) -> None:
         mp.setattr(parts, "PART_SIZE", SMALL)
         mp.setattr(parts, "SEALED_SIZE", SEALED)
         mp.setattr(parts, "GROUP_SIZE", GROUPED)
-        mp.setattr(site, "pagefind", spy)
+        mp.setattr(builder, "pagefind", spy)
         assert cli.build(corpus_dir, root / "site", root / "docs") == 0
 
 
@@ -337,7 +338,7 @@ def test_the_sample_build_has_four_parts(parted):
     # Pagefind's runtime once, in the bundle folder (the newest part); the older parts hold data only
     assert (bundle / "pagefind.js").is_file() and (bundle / "offline" / "pagefind.js").is_file()
     assert not list((bundle / "parts").glob("*/pagefind.js")) and not list((bundle / "parts").glob("*/wasm.*"))
-    assert not (root / "site" / search_index.WORK).exists()
+    assert not (root / "site" / indexing.WORK).exists()
 
 
 def fragment_of(folder: Path, page_hash: str) -> dict:
@@ -366,8 +367,8 @@ def test_each_part_is_indexed_in_lettered_groups(parted):
         for number, (page_hash, _) in enumerate(meta[1]):
             url = fragment_of(folder, page_hash)["url"].split("/articles/", 1)[1]
             html = (site_dir / "articles" / url).read_text("utf-8")
-            assert searchgrams.EMPTY_BLOCK in html  # the published page carries no tokens
-            tokens = searchgrams.bigram_tokens(parts.searched_text(html))
+            assert bigrams.EMPTY_BLOCK in html  # the published page carries no tokens
+            tokens = bigrams.bigram_tokens(parts.searched_text(html))
             assert tokens
             letter = {w[-1] for w in words if len(w) == 9 and w[:8] == tokens[0] and number in words[w]}
             assert len(letter) == 1, (url, letter)
@@ -439,13 +440,13 @@ def test_a_pagefind_version_change_reindexes_everything(parted, tmp_path):
     root, _ = parted
     shutil.copytree(root / "site", tmp_path / "site")
     bundle = tmp_path / "site" / "pagefind"
-    assert set(search_index.previous_parts(bundle)) == {p["id"] for p in manifest(tmp_path / "site")["parts"]}
+    assert set(indexing.previous_parts(bundle)) == {p["id"] for p in manifest(tmp_path / "site")["parts"]}
     data = manifest(tmp_path / "site")
     (bundle / "parts.json").write_text(json.dumps({**data, "pagefind": "0.0.1"}), "utf-8")
-    assert search_index.previous_parts(bundle) == {}
+    assert indexing.previous_parts(bundle) == {}
     (bundle / "parts.json").write_text(json.dumps(data), "utf-8")
     shutil.rmtree(bundle / "parts" / "2022-07-19" / "fragment")  # a damaged part is not reused
-    assert set(search_index.previous_parts(bundle)) == {"2024-02", "2023-04", "2022-08"}
+    assert set(indexing.previous_parts(bundle)) == {"2024-02", "2023-04", "2022-08"}
 
 
 def never(folder: Path) -> str:
@@ -457,7 +458,7 @@ def test_a_bundle_already_in_the_site_is_the_previous_one(parted, tmp_path):
     root, _ = parted
     shutil.copytree(root / "site", tmp_path / "site")
     before = tree(tmp_path / "site" / "pagefind")
-    stats = search_index.index_site(tmp_path / "site", None, never, size=SMALL, sealed=SEALED)
+    stats = indexing.index_site(tmp_path / "site", None, never, size=SMALL, sealed=SEALED)
     assert stats.indexed == () and set(stats.reused) == {p["id"] for p in manifest(tmp_path / "site")["parts"]}
     assert tree(tmp_path / "site" / "pagefind") == before
     assert sorted(p.name for p in (tmp_path / "site").iterdir() if p.name.startswith(".")) == []
@@ -468,24 +469,24 @@ def test_parts_are_indexed_in_ram_when_there_is_room_and_nothing_is_left_there(p
     root, _ = parted
     shutil.copytree(root / "site", tmp_path / "site")
     shutil.rmtree(tmp_path / "site" / "pagefind")
-    monkeypatch.setattr(search_index, "RAM_FOLDER", tmp_path / "ram")
+    monkeypatch.setattr(indexing, "RAM_FOLDER", tmp_path / "ram")
     monkeypatch.setattr(parts, "GROUP_SIZE", GROUPED)  # as the fixture's build
     (tmp_path / "ram").mkdir()
     if ram == "too small":
-        monkeypatch.setattr(search_index, "RAM_FREE_NEEDED", 1 << 62)
+        monkeypatch.setattr(indexing, "RAM_FREE_NEEDED", 1 << 62)
     folders: list[Path] = []
 
     def run(folder: Path) -> str:
         folders.append(folder)
         assert (folder / "articles").is_dir()  # the part's pages are there for Pagefind
-        return site.pagefind(folder)
+        return builder.pagefind(folder)
 
-    stats = search_index.index_site(tmp_path / "site", None, run, size=SMALL, sealed=SEALED)
+    stats = indexing.index_site(tmp_path / "site", None, run, size=SMALL, sealed=SEALED)
     expected = tmp_path / ("ram" if ram == "usable" else "site")
     assert len(folders) == len(stats.indexed) == 4
     assert all(expected in folder.parents for folder in folders), folders
     assert list((tmp_path / "ram").iterdir()) == []  # the pages and Pagefind's output: gone
-    assert not (tmp_path / "site" / search_index.WORK).exists()
+    assert not (tmp_path / "site" / indexing.WORK).exists()
     # the same parts as the build into the site folder (keys: what Pagefind read of each page)
     assert manifest(tmp_path / "site") == manifest(root / "site")
     for part in manifest(tmp_path / "site")["parts"]:
@@ -505,31 +506,31 @@ def test_a_first_build_reads_each_page_once_and_caches_every_pages_digest(parted
         raise AssertionError("a page was read for its digest alone")
 
     monkeypatch.setattr(parts, "page_digest", no_digest)
-    search_index.index_site(tmp_path / "site", None, site.pagefind, size=SMALL, sealed=SEALED, cache=cache)
+    indexing.index_site(tmp_path / "site", None, builder.pagefind, size=SMALL, sealed=SEALED, cache=cache)
     assert manifest(tmp_path / "site") == manifest(root / "site")  # the same keys
-    recorded = search_index.read_cache(cache)
-    pages, _ = search_index.site_pages(tmp_path / "site")
+    recorded = indexing.read_cache(cache)
+    pages, _ = indexing.site_pages(tmp_path / "site")
     assert sorted(recorded) == sorted(pages)
     for rel, (size, mtime, digest) in recorded.items():
         stat = os.stat(tmp_path / "site" / rel)
         assert [size, mtime] == [stat.st_size, stat.st_mtime_ns]
         assert digest == real_digest((tmp_path / "site" / rel).read_text("utf-8"))
     # the next build finds every page in the cache: nothing read, nothing indexed
-    stats = search_index.index_site(tmp_path / "site", None, never, size=SMALL, sealed=SEALED, cache=cache)
+    stats = indexing.index_site(tmp_path / "site", None, never, size=SMALL, sealed=SEALED, cache=cache)
     assert stats.indexed == () and len(stats.reused) == 4
 
 
 def test_a_killed_builds_scratch_in_ram_is_removed_a_running_ones_kept(tmp_path, monkeypatch):
-    monkeypatch.setattr(search_index, "RAM_FOLDER", tmp_path)
+    monkeypatch.setattr(indexing, "RAM_FOLDER", tmp_path)
     gone = subprocess.Popen([sys.executable, "-c", "pass"])
     gone.wait()
-    dead = tmp_path / f"{search_index.SCRATCH_PREFIX}{gone.pid}-x1"
-    alive = tmp_path / f"{search_index.SCRATCH_PREFIX}{os.getpid()}-x2"
+    dead = tmp_path / f"{indexing.SCRATCH_PREFIX}{gone.pid}-x1"
+    alive = tmp_path / f"{indexing.SCRATCH_PREFIX}{os.getpid()}-x2"
     other = tmp_path / "someone-elses"
     for folder in (dead, alive, other):
         (folder / "2022").mkdir(parents=True)
-    made = search_index.make_scratch(tmp_path / "work")
-    assert made.parent == tmp_path and made.name.startswith(f"{search_index.SCRATCH_PREFIX}{os.getpid()}-")
+    made = indexing.make_scratch(tmp_path / "work")
+    assert made.parent == tmp_path and made.name.startswith(f"{indexing.SCRATCH_PREFIX}{os.getpid()}-")
     assert not dead.exists() and alive.exists() and other.exists()
 
 
@@ -537,8 +538,8 @@ def test_pages_outside_articles_are_never_indexed_silently(tmp_path):
     (tmp_path / "articles" / "2022").mkdir(parents=True)
     (tmp_path / "articles" / "2022" / "2022-07-19-qujiang-00000001.html").write_text(PAGE, "utf-8")
     (tmp_path / "about.html").write_text(PAGE, "utf-8")
-    with pytest.raises(search_index.SearchIndexError, match="about.html"):
-        search_index.index_site(tmp_path, None, never)
+    with pytest.raises(indexing.SearchIndexError, match="about.html"):
+        indexing.index_site(tmp_path, None, never)
 
 
 # --- searching the four parts in Chromium ---------------------------------------------------------
@@ -547,8 +548,8 @@ def test_pages_outside_articles_are_never_indexed_silently(tmp_path):
 
 
 def containing(found: list[dict], needle: str) -> list[dict]:
-    norm = searchgrams.normalise(needle)
-    return [a for a in found if norm in searchgrams.normalise(a["title"]) or norm in searchgrams.normalise(a["text"])]
+    norm = bigrams.normalise(needle)
+    return [a for a in found if norm in bigrams.normalise(a["title"]) or norm in bigrams.normalise(a["text"])]
 
 
 def part_of(url: str, data: dict) -> str:
@@ -618,7 +619,7 @@ def test_serviceindustry_needs_every_bigram_in_every_part(parted):
     alone would answer 服务 for 服务业 (the newest-part article has 服务 but not 服务业)."""
     root, _ = parted
     newest = [a for a in articles(root) if a["date"].startswith("2024")]
-    flat = searchgrams.normalise(newest[0]["title"] + newest[0]["text"])
+    flat = bigrams.normalise(newest[0]["title"] + newest[0]["text"])
     assert "服务" in flat and "务业" not in flat
 
 
@@ -666,7 +667,7 @@ def test_pagefind_warms_up_on_the_newest_part_before_the_first_query(parted, whe
     page.wait_for_load_state("networkidle")
     chunks = [u for u in page.requests if re.search(r"\.pf_index(\.js)?$", u)]
     assert len(chunks) == 1 and "/pagefind/parts/" not in chunks[0], chunks
-    assert page.evaluate("() => QzSearchTokens.encodeQuery('的')") == searchgrams.encode_query("的") == "bswy"
+    assert page.evaluate("() => QzSearchTokens.encodeQuery('的')") == bigrams.encode_query("的") == "bswy"
     assert "var WARM_UP = \"bswy\";" in (PROJECT / "docs/assets/javascripts/pagefind-loader.js").read_text("utf-8")
     assert not page.errors
 
@@ -674,7 +675,7 @@ def test_pagefind_warms_up_on_the_newest_part_before_the_first_query(parted, whe
 def test_filters_come_from_the_facets_never_from_pagefind(parted, where, page):
     """The search page counts and applies 区县/主题/年份 from each part's facets.json and never
     loads Pagefind's filter chunks: Pagefind would then count every loaded filter on every
-    search, in time ~ pages x results (build_archive/facets.py)."""
+    search, in time ~ pages x results (build_archive/search/facets.py)."""
     root, _ = parted
     data = manifest(root / "site")
     query = "衢州"

@@ -21,11 +21,12 @@ import pytest
 import yaml
 
 from build_archive import pipeline
-from build_archive.corpus import read_corpus
-from build_archive.gazetteer import default_gazetteer
-from build_archive.pipeline import district_names
-from build_archive.themes import load_taxonomy
-from build_archive.segment import conservation, is_chrome, segment_page
+from build_archive.extract.corpus import read_corpus
+from build_archive.extract.gazetteer import default_gazetteer
+from build_archive.extract.page import district_names
+from build_archive.extract.themes import load_taxonomy
+from build_archive.extract.segment import conservation, is_chrome, segment_page
+from build_archive import models
 
 ROOT = Path(__file__).resolve().parent.parent
 CORPUS = ROOT / "corpus"
@@ -183,7 +184,7 @@ def test_quality_gate(scores):
 def extracted():
     """The sample corpus through the real pipeline: articles with date, districts, themes."""
     pages, _ = read_corpus(CORPUS)
-    return pipeline.extract(pages, pipeline.Report())
+    return pipeline.extract(pages, models.Report())
 
 
 def gold_articles() -> list[tuple[str, dict]]:

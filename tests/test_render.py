@@ -20,7 +20,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from mkdocs.utils.meta import get_data
 
-from build_archive import dates, render
+from build_archive import addresses
+from build_archive.extract import dates
+from build_archive.site import render
 from build_archive.models import Article, Caption
 
 REPO = Path(__file__).resolve().parents[1]
@@ -174,20 +176,20 @@ SLUG = re.compile(r"articles/(\d{4}|undated)/(\d{4}(-\d\d){0,2}|undated)-[a-z]+-
 @settings(max_examples=300, deadline=None)
 @given(date=st.none() | hostile_text | day_dates.map(lambda d: d[0]), districts=texts, a=articles())
 def test_slug_is_built_from_our_own_characters(date, districts, a):
-    slug = render.article_slug(Article(**{**a.__dict__, "date": date, "districts": districts}))
+    slug = addresses.article_slug(Article(**{**a.__dict__, "date": date, "districts": districts}))
     assert SLUG.fullmatch(slug), slug
     assert posixpath.normpath(f"docs/{slug}.md").startswith("docs/articles/")
 
 
 def test_slug_keeps_a_good_date_and_district():
-    slug = render.article_slug(article(date="2022-07-19", districts=("衢江区",)))
+    slug = addresses.article_slug(article(date="2022-07-19", districts=("衢江区",)))
     assert re.fullmatch(r"articles/2022/2022-07-19-qujiang-[0-9a-f]{8}", slug)
-    assert render.article_slug(article(date="../../etc", districts=("../x",))).startswith("articles/undated/undated-other-")
+    assert addresses.article_slug(article(date="../../etc", districts=("../x",))).startswith("articles/undated/undated-other-")
 
 
 def test_id_depends_on_the_text_not_on_the_file_name():
     one = article(source="a/page.txt", title="标题", body="第一段。\n\n第二段。")
     same = article(source="copy of page.txt", line=9, title="标题", body="第一段。\n\n第二段。")
     other = article(source="a/page.txt", title="标题", body="第一段。\n\n第三段。")
-    assert render.article_id(one) == render.article_id(same)
-    assert render.article_id(one) != render.article_id(other)
+    assert addresses.article_id(one) == addresses.article_id(same)
+    assert addresses.article_id(one) != addresses.article_id(other)

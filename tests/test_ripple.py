@@ -1,4 +1,4 @@
-"""Issue 8: adding a newer day changes no older article's keywords (build_archive/horizon.py).
+"""Issue 8: adding a newer day changes no older article's keywords (build_archive/extract/horizon.py).
 
 Keywords use an IDF over the articles dated up to each article's horizon
 (max(own date, the BASE_ARTICLES-th oldest article's date)), so a new day
@@ -11,8 +11,11 @@ import random
 
 import pytest
 
-from build_archive import horizon, pipeline, themes
+from build_archive.extract import horizon, themes
+from build_archive import pipeline
 from build_archive.models import Article
+from build_archive.extract import gazetteer
+from build_archive.extract import keywords
 
 
 def zipf_words(n: int, seed: int) -> tuple[list[str], list[float]]:
@@ -35,7 +38,7 @@ def archive(days: int, per_day: int, seed: int = 1, first_day: int = 0):
         for n in range(per_day):
             articles.append(Article(source=f"{date}-{n // 8}.txt", line=n % 8 * 10 + 1, ordinal=n % 8 + 1,
                                     title=f"{date}#{n}", date=date, date_precision="day"))
-            terms.append(pipeline.Terms.of(rng.choices(vocabulary, cum_weights=cumulative, k=60)))
+            terms.append(keywords.Terms.of(rng.choices(vocabulary, cum_weights=cumulative, k=60)))
     return articles, terms
 
 
@@ -43,7 +46,7 @@ def undated(count: int, seed: int = 9):
     rng = random.Random(seed)
     vocabulary, cumulative = zipf_words(3000, seed)
     articles = [Article(source=f"undated-{n}.txt", line=1, ordinal=1, title=f"undated#{n}") for n in range(count)]
-    return articles, [pipeline.Terms.of(rng.choices(vocabulary, cum_weights=cumulative, k=60)) for _ in articles]
+    return articles, [keywords.Terms.of(rng.choices(vocabulary, cum_weights=cumulative, k=60)) for _ in articles]
 
 
 @pytest.fixture(scope="module")
@@ -51,8 +54,8 @@ def old_and_new():
     old_articles, old_terms = archive(days=60, per_day=20)  # 1,200 articles
     loose, loose_terms = undated(3)
     day_articles, day_terms = archive(days=1, per_day=30, seed=2, first_day=60)  # one newer day
-    old = pipeline.with_keywords_and_slugs(old_articles + loose, old_terms + loose_terms)
-    new = pipeline.with_keywords_and_slugs(old_articles + loose + day_articles,
+    old = keywords.with_keywords_and_slugs(old_articles + loose, old_terms + loose_terms)
+    new = keywords.with_keywords_and_slugs(old_articles + loose + day_articles,
                                            old_terms + loose_terms + day_terms)
     return old, new, old_terms + loose_terms + day_terms
 
@@ -96,16 +99,16 @@ def test_each_article_uses_the_archive_up_to_its_horizon(old_and_new):
             assert len(documents) == len(new)  # undated: the whole archive
         idf = themes.build_idf(documents)
         assert article.keywords == themes.keywords(terms[pick].tokens(), idf,
-                                                   exclude=pipeline.gazetteer.gazetteer_words()), pick
+                                                   exclude=gazetteer.gazetteer_words()), pick
     assert horizon.horizon(newest, base) == newest
 
 
 def test_a_small_archive_has_one_idf():
     articles, terms = archive(days=10, per_day=5)
     loose, loose_terms = undated(2)
-    got = pipeline.with_keywords_and_slugs(articles + loose, terms + loose_terms)
+    got = keywords.with_keywords_and_slugs(articles + loose, terms + loose_terms)
     idf = themes.build_idf([t.words.split("\n") for t in terms + loose_terms])
-    places = pipeline.gazetteer.gazetteer_words()
+    places = gazetteer.gazetteer_words()
     assert [a.keywords for a in got] == [themes.keywords(t.tokens(), idf, exclude=places)
                                          for t in terms + loose_terms]
 
@@ -136,12 +139,12 @@ def test_the_keyword_memo_gives_the_same_keywords_and_spares_the_old_days(old_an
     loose, loose_terms = undated(3)
     day_articles, day_terms = archive(days=1, per_day=30, seed=2, first_day=60)
     memo: dict = {}
-    pipeline.with_keywords_and_slugs(old_articles + loose, old_terms + loose_terms, memo)
+    keywords.with_keywords_and_slugs(old_articles + loose, old_terms + loose_terms, memo)
     assert len(memo) == len(old_articles) + len(loose)
     chosen = []
     real = themes.keywords
     monkeypatch.setattr(themes, "keywords", lambda tokens, idf, **kw: chosen.append(1) or real(tokens, idf, **kw))
-    again = pipeline.with_keywords_and_slugs(old_articles + loose + day_articles,
+    again = keywords.with_keywords_and_slugs(old_articles + loose + day_articles,
                                              old_terms + loose_terms + day_terms, memo)
     _, new, _ = old_and_new
     assert [a.keywords for a in again] == [a.keywords for a in new]
@@ -153,11 +156,11 @@ def test_an_older_day_added_invalidates_the_memo_after_it(monkeypatch):
     """Backfilling a day changes the IDF of every later article: their memo entries no longer apply."""
     articles, terms = archive(days=60, per_day=20)
     memo: dict = {}
-    pipeline.with_keywords_and_slugs(articles, terms, memo)
+    keywords.with_keywords_and_slugs(articles, terms, memo)
     extra, extra_terms = archive(days=1, per_day=5, seed=3, first_day=59)  # the last day, again
     chosen = []
     real = themes.keywords
     monkeypatch.setattr(themes, "keywords", lambda tokens, idf, **kw: chosen.append(1) or real(tokens, idf, **kw))
-    fresh = pipeline.with_keywords_and_slugs(articles + extra, terms + extra_terms, memo)
+    fresh = keywords.with_keywords_and_slugs(articles + extra, terms + extra_terms, memo)
     assert len(chosen) == 20 + 5  # that day's articles, old and new
-    assert [a.keywords for a in fresh] == [a.keywords for a in pipeline.with_keywords_and_slugs(articles + extra, terms + extra_terms)]
+    assert [a.keywords for a in fresh] == [a.keywords for a in keywords.with_keywords_and_slugs(articles + extra, terms + extra_terms)]

@@ -3,7 +3,7 @@
 The search page starts loading Pagefind as it opens, from its <head>, without waiting for
 Material's JS or for search.js; a query put in the box at once (an IME commit, a paste) is searched
 at once, a query typed key by key after a short pause, never in the middle of an IME composition.
-The time these save is measured by the bench (build_archive/bench.py), not here.
+The time these save is measured by the bench (build_archive/bench/__init__.py), not here.
 """
 from __future__ import annotations
 

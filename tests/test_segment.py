@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from build_archive.segment import (
+from build_archive.extract.segment import (
     byline_names,
     caption_of,
     conservation,

@@ -1,5 +1,5 @@
 """Sharded builds: the sample corpus cut by paper, each shard built for real, then combined
-(build_archive/shards.py, build_archive/combine.py), checked on disk and in headless Chromium."""
+(build_archive/scale/shards.py, build_archive/scale/combine.py), checked on disk and in headless Chromium."""
 from __future__ import annotations
 
 import functools
@@ -17,7 +17,10 @@ from urllib.parse import quote, unquote, urlsplit
 import pytest
 import yaml
 
-from build_archive import cli, combine, corrections, parts, search_index, shards
+from build_archive import cli
+from build_archive.scale import combine, shards
+from build_archive.extract import corrections
+from build_archive.search import parts, indexing
 from test_site import articles, containing, result_titles  # the same reading of built articles
 
 PROJECT = Path(__file__).resolve().parent.parent
@@ -192,9 +195,9 @@ def test_one_search_bundle_holds_every_shard_part_byte_for_byte(shard_sites, com
         source = shard_sites[shard] / "site" / "pagefind"
         own = parts.read_manifest((source / parts.MANIFEST).read_bytes())
         folder = source / next(p["path"] for p in own["parts"] if p["id"] == part_id)
-        theirs = search_index.part_files(folder)
+        theirs = indexing.part_files(folder)
         assert any(rel.startswith("offline/") for rel in theirs)  # the file:// twins come along
-        assert search_index.part_files(bundle / entry["path"]) == theirs
+        assert indexing.part_files(bundle / entry["path"]) == theirs
         for rel in theirs:
             assert (bundle / entry["path"] / rel).read_bytes() == (folder / rel).read_bytes(), rel
     assert (bundle / "pagefind.js").is_file() and not list((bundle / "parts").rglob("pagefind.js"))

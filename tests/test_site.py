@@ -10,7 +10,10 @@ from urllib.parse import quote
 import pytest
 import yaml
 
-from build_archive import corpus, parts, pipeline, searchgrams
+from build_archive.extract import corpus
+from build_archive.search import parts, bigrams
+from build_archive import pipeline
+from build_archive import models
 
 PROJECT = Path(__file__).resolve().parent.parent
 
@@ -30,9 +33,9 @@ def articles(built: Path) -> list[dict]:
 
 
 def containing(all_articles: list[dict], needle: str) -> set[str]:
-    norm = searchgrams.normalise(needle)
+    norm = bigrams.normalise(needle)
     return {a["title"] for a in all_articles
-            if norm in searchgrams.normalise(a["title"]) or norm in searchgrams.normalise(a["text"])}
+            if norm in bigrams.normalise(a["title"]) or norm in bigrams.normalise(a["text"])}
 
 
 def result_titles(page) -> list[str]:
@@ -63,16 +66,16 @@ def test_search_tokens_cover_every_field_a_reader_may_search(built):
     authors, paragraphs and captions, each on its own (no bigram across two of them), as the
     article record has them; the published page carries none (~10 KB an article)."""
     pages, _ = corpus.read_corpus(PROJECT / "corpus")
-    found = pipeline.extract(pages, pipeline.Report())
+    found = pipeline.extract(pages, models.Report())
     assert any(a.authors for a in found) and any(a.captions for a in found) and any("\n## " in a.body for a in found)
     for a in found:
         html = (built / "site" / f"{a.slug}.html").read_text("utf-8")
-        assert searchgrams.EMPTY_BLOCK in html and searchgrams.MARKER not in html
+        assert bigrams.EMPTY_BLOCK in html and bigrams.MARKER not in html
         fields = [a.title, a.subtitle or "", *a.authors, *a.body.split("\n\n"), *(c.display() for c in a.captions)]
-        expected = searchgrams.bigram_tokens("\n".join(f.removeprefix("## ") for f in fields if f))
-        assert searchgrams.bigram_tokens(parts.searched_text(html)) == expected, a.slug
+        expected = bigrams.bigram_tokens("\n".join(f.removeprefix("## ") for f in fields if f))
+        assert bigrams.bigram_tokens(parts.searched_text(html)) == expected, a.slug
         indexed = parts.indexed_page(html)
-        assert searchgrams.grams_block("\n".join(f.removeprefix("## ") for f in fields if f)) in indexed
+        assert bigrams.grams_block("\n".join(f.removeprefix("## ") for f in fields if f)) in indexed
 
 
 def test_no_link_assumes_the_site_root(built):
@@ -207,7 +210,7 @@ def test_exact_matches_rank_first(served, built, page):
         if not re.fullmatch(r"[\u4e00-\u9fff]{3}", query):
             continue
         grams = {query[:2], query[1:]}
-        flat = {a["url"]: searchgrams.normalise(a["title"] + a["text"]) for a in all_articles}
+        flat = {a["url"]: bigrams.normalise(a["title"] + a["text"]) for a in all_articles}
         partial = [a for a in all_articles
                    if all(g in flat[a["url"]] for g in grams) and query not in flat[a["url"]]]
         if partial:

@@ -12,8 +12,9 @@ from pathlib import Path
 
 import pytest
 
-from build_archive import cli, parts, searchgrams, stable_bundle
-from build_archive.stable_bundle import canonicalise_bundle
+from build_archive import cli
+from build_archive.search import parts, bigrams, stable_bundle
+from build_archive.search.stable_bundle import canonicalise_bundle
 
 PROJECT = Path(__file__).resolve().parent.parent
 
@@ -104,7 +105,7 @@ def test_two_builds_are_byte_identical(built, tmp_path):
     shutil.copytree(built / "site", first)
     assert cli.build(PROJECT / "corpus", tmp_path / "second", tmp_path / "docs") == 0
     second = tmp_path / "second"
-    # Once build_archive/site.py canonicalises right after Pagefind, these return 0 and
+    # Once build_archive/site/builder.py canonicalises right after Pagefind, these return 0 and
     # the offline twins match too; until then the twins come from the raw bundles.
     integrated = [canonicalise_bundle(site) == 0 for site in (first, second)]
     skip = None if all(integrated) else "pagefind/offline/"
@@ -162,7 +163,7 @@ CASES = [
     ["服务业", {"主题": ["服务业与消费"], "区县": ["衢江区"]}], [None, {"区县": ["衢江区", "柯城区"]}],
     ["衢州", {"区县": {"any": ["龙游县", "开化县"]}, "年份": {"not": "2022"}}],
 ]
-ENCODED_CASES = [[query and searchgrams.encode_query(query), filters] for query, filters in CASES]
+ENCODED_CASES = [[query and bigrams.encode_query(query), filters] for query, filters in CASES]
 
 PROBE = """async ([bundle, cases]) => {
     const pf = await import(new URL(bundle + "pagefind/pagefind.js", location.href).href);

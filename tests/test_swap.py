@@ -1,4 +1,4 @@
-"""Swapping a new site in (site.swap_in): atomic, the previous one deleted without waiting."""
+"""Swapping a new site in (builder.swap_in): atomic, the previous one deleted without waiting."""
 from __future__ import annotations
 
 import time
@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from build_archive import site
+from build_archive.site import builder
 
 
 def make(folder: Path, text: str) -> Path:
@@ -23,7 +23,7 @@ def olds(parent: Path) -> list[Path]:
 def test_the_new_site_replaces_the_old_which_is_then_deleted(tmp_path):
     live = make(tmp_path / "site", "old")
     leftover = make(tmp_path / ".site-old", "from a build killed before")
-    site.swap_in(make(tmp_path / ".site-building-1", "new"), live)
+    builder.swap_in(make(tmp_path / ".site-building-1", "new"), live)
     assert (live / "index.html").read_text("utf-8") == "new"
     assert not leftover.exists()
     deadline = time.monotonic() + 20
@@ -35,12 +35,12 @@ def test_the_new_site_replaces_the_old_which_is_then_deleted(tmp_path):
 
 def test_a_failed_swap_puts_the_previous_site_back(tmp_path):
     live = make(tmp_path / "site", "old")
-    with pytest.raises(site.BuildError):
-        site.swap_in(tmp_path / "missing", live)
+    with pytest.raises(builder.BuildError):
+        builder.swap_in(tmp_path / "missing", live)
     assert (live / "index.html").read_text("utf-8") == "old"
     assert (live / "articles" / "a.html").read_text("utf-8") == "old"
 
 
 def test_a_first_build_needs_no_previous_site(tmp_path):
-    site.swap_in(make(tmp_path / ".site-building-1", "new"), tmp_path / "site")
+    builder.swap_in(make(tmp_path / ".site-building-1", "new"), tmp_path / "site")
     assert (tmp_path / "site" / "index.html").read_text("utf-8") == "new"

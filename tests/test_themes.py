@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from build_archive import themes, words
+from build_archive.extract import themes, words
 
 ROOT = Path(__file__).resolve().parents[1]
 CORPUS = ROOT / "corpus"
@@ -313,7 +313,7 @@ def test_sample_keywords_skip_archive_wide_words():
 
 _SCRIPT = """
 import json, sys
-from build_archive import themes, words
+from build_archive.extract import themes, words
 text = sys.stdin.read()
 tokens = words.tokens(text)
 idf = themes.build_idf([tokens, tokens[: len(tokens) // 2], ["衢州"]])

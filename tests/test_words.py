@@ -17,7 +17,7 @@ import rjieba
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from build_archive import corpus, gazetteer, words
+from build_archive.extract import corpus, gazetteer, words
 
 PROJECT = Path(__file__).resolve().parents[1]
 

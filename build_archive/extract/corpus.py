@@ -26,8 +26,8 @@ from pathlib import Path
 import charset_normalizer
 import yaml
 
-from . import dates
-from .models import Issue
+from build_archive.extract import dates
+from build_archive.models import Issue
 
 SOURCES_FILE = "sources.yml"
 SOURCE_KEYS = {"date", "paper", "page", "title", "note", "url"}

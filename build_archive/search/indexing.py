@@ -2,7 +2,7 @@
 
 `index_site(site, previous, run)` after MkDocs has written `site`:
 
-1. partition the article pages (build_archive/parts.py); each part's key is
+1. partition the article pages (build_archive/search/parts.py); each part's key is
    a hash of what Pagefind reads of its pages (read first only for the parts
    the previous bundle has; the others' pages are read once, in step 3);
 2. a part whose key equals the one in the previous build's manifest is copied
@@ -12,7 +12,7 @@
    paths, so result URLs are right; in RAM where there is a RAM file system,
    see RAM_FOLDER), each as the parts of it Pagefind reads
    (parts.indexed_page: with the bigram tokens of its text), each token
-   with its group's letter at the end (searchgrams.suffixed),
+   with its group's letter at the end (bigrams.suffixed),
    `run` (site.pagefind) indexes it, stable_bundle makes the bundle
    byte-identical from build to build, facets writes the part's filter values
    for the search page, offline writes its file:// twins — two parts at a
@@ -47,8 +47,8 @@ from importlib import metadata
 from pathlib import Path
 from typing import Callable
 
-from . import facets, offline, parts, searchgrams, stable_bundle
-from .cache import by_stamp
+from build_archive.search import facets, offline, parts, bigrams, stable_bundle
+from build_archive.scale.cache import by_stamp
 
 BUNDLE = "pagefind"
 WORK = ".search-parts"  # temporary sites, inside the site being built (removed at the end)
@@ -139,7 +139,7 @@ def check_only_articles_are_indexed(site: Path, others: list[str]) -> None:
     if stray:
         raise SearchIndexError(
             f"{len(stray)} page(s) outside articles/ have data-pagefind-body but only article pages are "
-            f"indexed (build_archive/parts.py): {', '.join(stray[:5])}")
+            f"indexed (build_archive/search/parts.py): {', '.join(stray[:5])}")
 
 
 def page_digests(site: Path, pages: list[str], cache: dict) -> tuple[dict[str, str], dict]:
@@ -248,7 +248,7 @@ def write_grouped_pages(site: Path, part: parts.Part, tmp: Path) -> tuple[list[d
             # only what Pagefind reads (the same bundle, a third of the bytes to parse)
             indexed = parts.indexed_page(html[rel])
             stamps[rel].append(parts.digest_of_indexed(indexed))
-            target.write_text(searchgrams.suffixed(indexed, group.suffix), "utf-8")
+            target.write_text(bigrams.suffixed(indexed, group.suffix), "utf-8")
     return parts.group_entries(found), stamps
 
 

@@ -23,8 +23,8 @@ from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from importlib import resources
 
-from .models import Article, Caption, Issue, Page
-from .words import plain_segmenter
+from build_archive.models import Article, Caption, Issue, Page
+from build_archive.extract.words import plain_segmenter
 
 # --- line shapes -------------------------------------------------------------
 

@@ -27,25 +27,17 @@ from importlib import metadata
 from pathlib import Path
 from typing import Callable, Iterable, Mapping
 
-PACKAGE = Path(__file__).resolve().parent
+PACKAGE = Path(__file__).resolve().parents[1]  # build_archive/
 FORMAT = 1  # bump when the entries' shape changes without a code change here
-# Modules that only write output (Markdown, the site) or run the build: editing
-# them leaves page results valid. Every other module of the package, and
-# everything under data/, is part of the fingerprint: a new module counts
-# until it is listed here.
-OUTPUT_MODULES = frozenset({
-    "__init__", "__main__", "cli", "render", "indexes", "site", "offline", "stable_bundle",
-    "searchgrams", "incremental", "parallel", "bench", "parts", "search_index", "mkdocs_share", "chart",
-    "datafiles", "combine", "shards", "sharding_cli",
-})
-
-
+# What a page's cached result depends on: the records (models.py), the extraction
+# stage (extract/, every module, a new one included) and the data files. The
+# other stages only use page results: editing them leaves the cache valid.
 def code_fingerprint(package: Path = PACKAGE) -> str:
-    """A hash of what extraction runs: the package's modules (but OUTPUT_MODULES),
-    its data files, jieba's and rjieba's versions and Python's."""
+    """A hash of what extraction runs: models.py, extract/, data/, jieba's and rjieba's
+    versions and Python's."""
     digest = hashlib.blake2b(digest_size=8)
     digest.update(f"{FORMAT} {sys.version_info[:2]} jieba {installed_version('jieba')} rjieba {installed_version('rjieba')}".encode())
-    files = [p for p in sorted(package.glob("*.py")) if p.stem not in OUTPUT_MODULES]
+    files = [package / "models.py", *sorted((package / "extract").rglob("*.py"))]
     files += sorted(p for p in (package / "data").rglob("*") if p.is_file())
     for path in files:
         digest.update(path.relative_to(package).as_posix().encode() + b"\0")
@@ -164,7 +156,7 @@ def package_fingerprint(package: Path = PACKAGE) -> str:
     """A hash of every module and data file of the package: what renders a page."""
     digest = hashlib.blake2b(digest_size=8)
     digest.update(f"{FORMAT} {sys.version_info[:2]}".encode())
-    for path in sorted(package.glob("*.py")) + sorted(p for p in (package / "data").rglob("*") if p.is_file()):
+    for path in sorted(p for p in package.rglob("*.py") if "__pycache__" not in p.parts) + sorted(p for p in (package / "data").rglob("*") if p.is_file()):
         digest.update(path.relative_to(package).as_posix().encode() + b"\0")
         digest.update(hashlib.blake2b(path.read_bytes(), digest_size=16).digest())
     return digest.hexdigest()

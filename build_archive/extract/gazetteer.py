@@ -38,7 +38,7 @@ from typing import Callable, Mapping
 
 import yaml
 
-GAZETTEER_FILE = Path(__file__).parent / "data" / "gazetteer.yml"
+GAZETTEER_FILE = Path(__file__).parents[1] / "data" / "gazetteer.yml"
 
 # Place kinds. CITY_NAMES and CITYWIDE are weighed with `city_name_weight`.
 CITY_NAME, CITYWIDE, PLATFORM = "city", "citywide", "platform"

@@ -23,18 +23,18 @@ few. Hence two tiers:
 
 The rule (`partition`) looks only at article paths, which start with the
 article's date (``articles/2022/2022-07-19-qujiang-3f3caa64.html``,
-render.article_slug). Undated articles count as the oldest (their Pagefind
+addresses.article_slug). Undated articles count as the oldest (their Pagefind
 sort value is "0000"). A part is named after its first month (``2022-07``), day
 (``2022-07-16``), year (``2022``, articles dated only by year) or ``undated``.
 Parts are disjoint, consecutive ranges of the date sort: a newest-first list
 is the parts' own lists, newest part first. Each part has a *key*: a hash of
 what Pagefind reads from its pages (`indexed_page`); a part whose key is
 unchanged since the previous build is copied from it instead of being indexed
-again (build_archive/search_index.py).
+again (build_archive/search/indexing.py).
 
 Within a part, pages are cut in date order into *groups* of about
 `GROUP_SIZE` (`groups`), and each page's bigram tokens are indexed with its
-group's letter at the end (searchgrams.suffixed; the site's pages keep the
+group's letter at the end (bigrams.suffixed; the site's pages keep the
 plain tokens). Why: Pagefind's wasm scores a search in time ~ (matching
 pages) x (matching page-word entries) per index, because each result scans the
 list of every page matching a query word (measured at 10,000 articles: 245 ms
@@ -57,7 +57,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from itertools import groupby
 
-from . import searchgrams
+from build_archive.search import bigrams
 
 # Measured on synthetic pages (an idle core): Pagefind takes ~4.3 s per 1,000 article pages and peaks
 # at ~0.4 MB per page (it indexes only the bigram blocks: overrides/partials/article.html).
@@ -66,7 +66,7 @@ PART_SIZE = 300  # articles per block (ten days at 30 a day); the open part: <= 
 # block fills (every ten days at 30 a day). A search loads about one index chunk per query bigram
 # *per part*, so fewer, larger parts load fewer bytes; what made large parts slow to search (scoring
 # and filter counts, both ~ results x pages per index) is cut by the groups below and by the
-# search page's own facets (build_archive/facets.py). At 10,000 articles a query loaded 483 KB
+# search page's own facets (build_archive/search/facets.py). At 10,000 articles a query loaded 483 KB
 # with parts of 2,000, 341 KB with 3,000, 288 KB with 4,000; 3,000 is the largest whose two
 # Pagefind runs fit in memory together (search_index.PARALLEL_PAGES; benchmarks/RESULTS.md).
 SEALED_SIZE = 3000
@@ -100,7 +100,7 @@ class Group:
 
 
 def is_article(path: str) -> bool:
-    """A page that belongs to a search part: an article page as render.article_slug names it."""
+    """A page that belongs to a search part: an article page as addresses.article_slug names it."""
     return _ARTICLE.fullmatch(path) is not None
 
 
@@ -270,8 +270,8 @@ def searched_text(html: str) -> str:
 
 def indexed_page(html: str) -> str:
     """The copy of a page that Pagefind indexes: `indexed_text`, with its empty bigram block
-    filled from `searched_text` (searchgrams.filled). The published page has no tokens."""
-    return searchgrams.filled(indexed_text(html), searched_text(html))
+    filled from `searched_text` (bigrams.filled). The published page has no tokens."""
+    return bigrams.filled(indexed_text(html), searched_text(html))
 
 
 def page_digest(html: str) -> str:
@@ -319,7 +319,7 @@ def manifest(parts: list[Part], keys: Mapping[str, str], pagefind_version: str,
     """The manifest: parts newest first (the order of a newest-first listing).
 
     Each part says `first` and `last` (date_range): where parts overlap in
-    dates (shards of different papers, build_archive/combine.py) the browser
+    dates (shards of different papers, build_archive/scale/combine.py) the browser
     merges them by date instead of taking them one after another. `part_groups`:
     part id -> its group_entries (the letters its pages were indexed with)."""
     count = len(parts)

@@ -75,7 +75,7 @@ _PLAIN_BLOCK = re.compile(MARKER + r"(?: [a-z]{8})+")
 
 def suffixed(html: str, suffix: str) -> str:
     """An article page as its search part indexes it: each bigram token of its grams block
-    spelled with its group's letter at the end (build_archive/parts.py, "groups"); the marker
+    spelled with its group's letter at the end (build_archive/search/parts.py, "groups"); the marker
     and everything outside the block unchanged."""
     def spell(block: re.Match) -> str:
         inner = block.group(2)

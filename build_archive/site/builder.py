@@ -1,6 +1,7 @@
 """The I/O edge of the build: write docs/, run MkDocs and Pagefind, swap the site in."""
 from __future__ import annotations
 
+import calendar
 import os
 import shutil
 import subprocess
@@ -13,9 +14,10 @@ from pathlib import Path
 
 import yaml
 
-from . import incremental, mkdocs_share, search_index
+from build_archive.site import incremental, mkdocs_share
+from build_archive.search import indexing
 
-PROJECT = Path(__file__).resolve().parent.parent
+PROJECT = Path(__file__).resolve().parents[2]
 CONFIG = PROJECT / "mkdocs.yml"
 SHARE_HOOK = Path(mkdocs_share.__file__)
 # A full MkDocs build runs this many MkDocs processes at once (2 cores), each
@@ -97,7 +99,7 @@ def mkdocs_build(docs_dir: Path, out_dir: Path, source_date_epoch: int, dirty: b
 
     `dirty`: render only pages whose source is newer than their output in
     `out_dir` (prepared by incremental.seed); else `out_dir` is emptied first.
-    `share` (k, n): render only every n-th page, from the k-th (build_archive/mkdocs_share.py).
+    `share` (k, n): render only every n-th page, from the k-th (build_archive/site/mkdocs_share.py).
     """
     with tempfile.TemporaryDirectory() as tmp:
         child = Path(tmp) / "mkdocs.yml"
@@ -145,7 +147,7 @@ def mkdocs_full_build(docs_dir: Path, out_dir: Path, source_date_epoch: int, job
                 done.result()
         for out in outs[1:]:
             # a share's own pages, plus what every MkDocs run writes (404.html, sitemap) and share 0 has
-            for rel in search_index.walk(out):
+            for rel in indexing.walk(out):
                 if not (out_dir / rel).exists():
                     (out_dir / rel).parent.mkdir(parents=True, exist_ok=True)
                     os.rename(out / rel, out_dir / rel)
@@ -168,7 +170,7 @@ def share_count(pages: int, jobs: int, per_run: int) -> int:
 def pagefind(site_dir: Path) -> str:
     """Index a folder of pages with Pagefind's *extended* binary (it segments Chinese).
 
-    Called once per search part that changed (build_archive/search_index.py),
+    Called once per search part that changed (build_archive/search/indexing.py),
     on a temporary folder holding only that part's pages.
     """
     return _run([sys.executable, "-m", "pagefind_bin_extended", "--site", str(site_dir)], "pagefind")
@@ -177,7 +179,7 @@ def pagefind(site_dir: Path) -> str:
 def mkdocs_stage(docs_dir: Path, site_dir: Path, staging: Path, source_date_epoch: int,
                  cache_dir: Path | None, full: bool, notes: list[str]) -> incremental.State:
     """MkDocs into `staging`: `--dirty` on a copy of the previous site when only
-    pages changed (build_archive/incremental.py), else a full build. Returns
+    pages changed (build_archive/site/incremental.py), else a full build. Returns
     what the site was built from, to record once it is swapped in."""
     config = incremental.read_config(CONFIG)
     site_url = os.environ.get("SITE_URL", "") + "\0" + os.environ.get("CORRECTIONS_GITHUB", "")  # both in every page
@@ -200,7 +202,7 @@ def mkdocs_stage(docs_dir: Path, site_dir: Path, staging: Path, source_date_epoc
 
 def build_site(docs_dir: Path, site_dir: Path, source_date_epoch: int, timings,
                cache_dir: Path | None = None, full: bool = False,
-               notes: list[str] | None = None) -> search_index.IndexStats:
+               notes: list[str] | None = None) -> indexing.IndexStats:
     """Build into a temporary folder next to `site_dir`; swap it in only on success.
 
     Whatever fails (MkDocs, Pagefind, the offline bundle, an interrupt), the
@@ -221,10 +223,10 @@ def build_site(docs_dir: Path, site_dir: Path, source_date_epoch: int, timings,
         with timings("pagefind"):
             # in parts; parts unchanged since the previous site are copied from it (not with `full`)
             try:
-                stats = search_index.index_site(
+                stats = indexing.index_site(
                     staging, None if full else site_dir / "pagefind", pagefind,
                     cache=cache_dir / "search-pages.json" if cache_dir and not full else None)
-            except search_index.SearchIndexError as error:
+            except indexing.SearchIndexError as error:
                 raise BuildError(f"search index: {error}") from error
         with timings("swap"):  # mostly deleting the previous site (slow where unlinking is)
             swap_in(staging, site_dir)
@@ -267,3 +269,10 @@ def delete_later(folder: Path) -> None:
                          stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     except OSError:
         shutil.rmtree(folder, ignore_errors=True)
+
+
+def source_date_epoch(articles) -> int:
+    """The newest article's date as a timestamp: stable for a given corpus."""
+    newest = max((a.date for a in articles if a.date), default="1970")
+    year, month, day = (newest.split("-") + ["01", "01"])[:3]
+    return calendar.timegm((int(year), int(month), int(day), 0, 0, 0))

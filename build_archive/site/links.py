@@ -18,7 +18,7 @@ shares nothing with any other gets fewer than five, or none. The theme 其他
 ("no theme found") counts as no theme.
 
 Stable under additions (issue 8): an article's candidates are only the
-articles dated up to its horizon (build_archive/horizon.py): the oldest
+articles dated up to its horizon (build_archive/extract/horizon.py): the oldest
 BASE_ARTICLES consider each other, each later article only those up to its
 own day (undated ones: all). So a new day never changes an older article's
 related list (only the previous/next of its neighbours); relatedness is no
@@ -46,9 +46,9 @@ from bisect import bisect_left, bisect_right
 from collections import defaultdict
 from dataclasses import replace
 
-from . import horizon
-from .indexes import chronological
-from .models import Article, ArticleLink
+from build_archive.extract import horizon
+from build_archive.site.indexes import chronological
+from build_archive.models import Article, ArticleLink
 
 LIMIT = 5  # related articles shown
 WINDOW = 10  # nearest articles taken from each side of one term's list
@@ -111,7 +111,7 @@ def _near(posting: list[int], p: int, end: int) -> list[int]:
 
 def _ends(ordered: list[Article]) -> list[int]:
     """For each position, the end of the date-order prefix it may link to: the
-    articles dated up to its horizon (build_archive/horizon.py), undated ones
+    articles dated up to its horizon (build_archive/extract/horizon.py), undated ones
     included; undated articles see everything."""
     dates = [a.date or "" for a in ordered]  # ascending: the order's first key
     base = horizon.base_date(dates)

@@ -28,7 +28,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from . import parts, stable_bundle
+from build_archive.search import parts, stable_bundle
 
 FILE = "facets.json"  # in a part's bundle folder
 FORMAT = 1

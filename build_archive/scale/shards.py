@@ -4,7 +4,7 @@ A very large archive (a million articles, several papers) is not built on one
 machine: its page dumps are split into *shards*, each shard is built by the
 ordinary `build` into an ordinary complete site (articles, browse pages,
 search parts, data/articles.json), in parallel (a GitHub Actions matrix:
-.github/workflows/shards.yml), and `combine` (build_archive/combine.py) joins
+.github/workflows/shards.yml), and `combine` (build_archive/scale/combine.py) joins
 the shard sites into one site with one search.
 
 The rule (`shard_of`) works on page dumps, never on articles (a page's
@@ -12,7 +12,7 @@ articles always travel together): a page goes to the shard named after its
 paper and year, as the build itself determines them for the page:
 
 - paper: sources.yml `paper`, else the masthead's paper;
-- year: the page date as `pipeline.page_date` resolves it (masthead, then
+- year: the page date as `extract.page.page_date` resolves it (masthead, then
   sources.yml, then the dates the text mentions), its first four digits.
 
 A page whose paper is unknown goes to the paper ``nopaper``, one whose date is
@@ -40,9 +40,11 @@ from pathlib import Path
 
 import yaml
 
-from . import corpus, corrections, parallel, pipeline
-from .corpus import PageFile
-from .segment import segment_page
+from build_archive.extract import corpus, corrections
+from build_archive.scale import parallel
+from build_archive.extract.page import district_names, page_date
+from build_archive.extract.corpus import PageFile
+from build_archive.extract.segment import segment_page
 
 NO_PAPER = "nopaper"
 UNDATED = "undated"
@@ -76,8 +78,8 @@ def paper_slug(paper: str | None) -> str:
 
 def page_shard(page_file: PageFile) -> PageShard:
     """The paper and year the build gives this page's articles (pure; run in a worker)."""
-    seg = segment_page(page_file.text, page_file.source, pipeline.district_names())
-    date = pipeline.page_date(page_file, seg)
+    seg = segment_page(page_file.text, page_file.source, district_names())
+    date = page_date(page_file, seg)
     paper = page_file.facts.get("paper") or seg.page.paper
     return PageShard(page_file.source, paper or None, date.value[:4] if date else None)
 
@@ -109,7 +111,7 @@ def group(pages: list[PageShard], by: str = KEYS[0]) -> list[Shard]:
 
 
 def _prepare() -> None:
-    pipeline.district_names()
+    district_names()
 
 
 def list_shards(corpus_dir: Path, by: str = KEYS[0]) -> list[Shard]:

@@ -1,6 +1,6 @@
 """Shard sites combined into one site with one search (README: 分片构建).
 
-Each shard (build_archive/shards.py) is built by the ordinary `build` into a
+Each shard (build_archive/scale/shards.py) is built by the ordinary `build` into a
 complete site. `combine(shards, out)` joins them:
 
 - article pages (``articles/…``) are hard-linked from the shard sites (copied
@@ -54,8 +54,9 @@ from pathlib import Path
 
 import yaml
 
-from . import datafiles, indexes, parts, search_index, site
-from .models import Article, Caption
+from build_archive.site import datafiles, indexes, builder
+from build_archive.search import parts, indexing
+from build_archive.models import Article, Caption
 
 GITHUB_PAGES_BYTES = 1_000_000_000  # GitHub Pages' limit on a published site
 ARTICLES = "articles"
@@ -122,7 +123,7 @@ def read_rows(shard: ShardSite) -> list[dict]:
 
 
 def read_manifest(shard: ShardSite) -> dict:
-    bundle = shard.path / search_index.BUNDLE
+    bundle = shard.path / indexing.BUNDLE
     try:
         return parts.read_manifest((bundle / parts.MANIFEST).read_bytes())
     except (OSError, ValueError) as error:
@@ -141,7 +142,7 @@ def part_refs(shard: ShardSite, manifest: dict, rows: list[dict]) -> list[PartRe
     on the first/last its manifest gives."""
     dates = {r["url"]: sort_value(r) for r in rows}
     plan = {p.id: p.pages for p in parts.partition(list(dates))}
-    bundle = shard.path / search_index.BUNDLE
+    bundle = shard.path / indexing.BUNDLE
     refs = []
     for entry in manifest["parts"]:
         pages = plan.get(entry["id"])
@@ -216,7 +217,7 @@ def manifest(own: list[PartRef], peers: dict[str, list[PartRef]], version: str) 
     for site_name, refs in peers.items():
         peer_primary = newest_first(refs)[0]
         for r in refs:
-            paths[r.id] = f"../../{site_name}/{search_index.BUNDLE}/" + (
+            paths[r.id] = f"../../{site_name}/{indexing.BUNDLE}/" + (
                 "" if r is peer_primary else f"{parts.PARTS_DIR}/{r.id}/")
     every = newest_first(own + [r for refs in peers.values() for r in refs])
     return {
@@ -254,14 +255,14 @@ def _link(src: Path, dst: Path) -> None:
 
 
 def mkdocs_build(docs_dir: Path, out_dir: Path, source_date_epoch: int, site_url: str) -> None:
-    """The real MkDocs with the project's mkdocs.yml (as site.mkdocs_build), the article stubs excluded."""
+    """The real MkDocs with the project's mkdocs.yml (as builder.mkdocs_build), the article stubs excluded."""
     with tempfile.TemporaryDirectory() as tmp:
         child = Path(tmp) / "mkdocs.yml"
         child.write_text(yaml.safe_dump({
-            "INHERIT": str(site.CONFIG),
+            "INHERIT": str(builder.CONFIG),
             "docs_dir": str(docs_dir.resolve()),
             "site_dir": str(out_dir.resolve()),
-            "theme": {"name": "material", "custom_dir": str(site.PROJECT / "overrides")},
+            "theme": {"name": "material", "custom_dir": str(builder.PROJECT / "overrides")},
             "exclude_docs": f"/{ARTICLES}/\n",  # the stubs: links resolve to them, none is rendered
             **({"site_url": site_url} if site_url else {}),
             **({"extra": {"corrections": {"github": os.environ["CORRECTIONS_GITHUB"]}}}
@@ -275,23 +276,22 @@ def mkdocs_build(docs_dir: Path, out_dir: Path, source_date_epoch: int, site_url
 
 
 def source_date_epoch(rows: list[dict]) -> int:
-    from .cli import source_date_epoch as epoch  # the build's rule: the newest article's date
-
-    return epoch([article_of(r) for r in rows])
+    """The build's rule (the newest article's date), over shard rows."""
+    return builder.source_date_epoch([article_of(r) for r in rows])
 
 
 def write_bundle(out: Path, own: list[PartRef], data: dict, runtime: Path) -> None:
-    bundle = out / search_index.BUNDLE
+    bundle = out / indexing.BUNDLE
     by_id = {r.id: r for r in own}
     for entry in data["parts"]:
         ref = by_id.get(entry["id"])
         if ref is None:
             continue  # a peer site's part
-        for rel in search_index.part_files(ref.folder):
+        for rel in indexing.part_files(ref.folder):
             _link(ref.folder / rel, bundle / entry["path"] / rel)
-    for rel in search_index.runtime_files(runtime):
+    for rel in indexing.runtime_files(runtime):
         _link(runtime / rel, bundle / rel)
-    search_index.write_manifest(bundle, data)
+    indexing.write_manifest(bundle, data)
 
 
 def build_one(out: Path, shards: list[ShardSite], rows: list[tuple[str, dict]], own: list[PartRef],
@@ -302,7 +302,7 @@ def build_one(out: Path, shards: list[ShardSite], rows: list[tuple[str, dict]], 
     plain = [r for _, r in rows]
     with tempfile.TemporaryDirectory(prefix="combine-docs-") as tmp:
         docs = Path(tmp) / "docs"
-        site.write_docs(docs, docs_files(plain))
+        builder.write_docs(docs, docs_files(plain))
         mkdocs_build(docs, out, source_date_epoch(plain), site_url)
     seconds["mkdocs"] = seconds.get("mkdocs", 0.0) + time.perf_counter() - started
     started = time.perf_counter()
@@ -310,12 +310,12 @@ def build_one(out: Path, shards: list[ShardSite], rows: list[tuple[str, dict]], 
         _link(paths[name] / row["url"], out / row["url"])
     seconds["articles"] = seconds.get("articles", 0.0) + time.perf_counter() - started
     started = time.perf_counter()
-    write_bundle(out, own, data, shards[0].path / search_index.BUNDLE)
+    write_bundle(out, own, data, shards[0].path / indexing.BUNDLE)
     seconds["search"] = seconds.get("search", 0.0) + time.perf_counter() - started
 
 
 def folder_bytes(folder: Path) -> int:
-    return sum(os.stat(folder / rel).st_size for rel in search_index.walk(folder))
+    return sum(os.stat(folder / rel).st_size for rel in indexing.walk(folder))
 
 
 def _check_out(out: Path, split: bool) -> None:
@@ -323,7 +323,7 @@ def _check_out(out: Path, split: bool) -> None:
     if not out.is_dir() or not any(out.iterdir()):
         return
     sites = [p for p in out.iterdir()] if split else [out]
-    if not all((p / search_index.BUNDLE).is_dir() for p in sites):
+    if not all((p / indexing.BUNDLE).is_dir() for p in sites):
         raise CombineError(f"refusing to replace {out}: it is not empty and is not a combined site"
                            f"{' folder' if split else ''} (no pagefind/)")
 
@@ -371,7 +371,7 @@ def combine(shards: list[ShardSite], out: Path, split: list[tuple[str, list[str]
             result.articles[name] = len(mine)
             result.parts[name] = len(own[name])
             result.bytes[name] = folder_bytes(target)
-        site.swap_in(staging, out)
+        builder.swap_in(staging, out)
     finally:
         if staging.exists():
             shutil.rmtree(staging, ignore_errors=True)

@@ -41,14 +41,14 @@ from pathlib import Path
 
 import yaml
 
-from .cache import by_stamp, installed_version
+from build_archive.scale.cache import by_stamp, installed_version
 
 FORMAT = 1
 PACKAGE = Path(__file__).resolve().parent
 # What renders a page besides its Markdown: their versions are in the fingerprint.
 DISTRIBUTIONS = ("mkdocs", "mkdocs-material", "markdown", "pymdown-extensions", "jinja2", "pygments", "pyyaml")
 # How MkDocs is run (site.mkdocs_build) and this module.
-CODE = ("site.py", "incremental.py")
+CODE = ("builder.py", "incremental.py")
 # Top-level folders of the site that MkDocs does not write: not copied into the
 # staging folder (the Pagefind stage makes its own).
 NOT_FROM_MKDOCS = ("pagefind",)

@@ -44,9 +44,9 @@ with warnings.catch_warnings():
     import jieba.finalseg
 import rjieba
 
-from build_archive import themes
+from build_archive.extract import themes
 
-STOPWORDS_FILE = Path(__file__).parent / "data" / "stopwords.txt"
+STOPWORDS_FILE = Path(__file__).parents[1] / "data" / "stopwords.txt"
 
 # jieba's suggested frequency for a new word is just enough to keep it whole when
 # it stands alone, not always in context (规上工业总产值 became 规上/工业/总产值,

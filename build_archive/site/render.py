@@ -5,19 +5,13 @@ Markdown or HTML, and the front matter is written by the YAML library.
 """
 from __future__ import annotations
 
-import hashlib
 import re
 
 import yaml
 
-from . import dates
-from .models import Article, ArticleLink
-
-# ASCII names for paths; the reader sees the Chinese names.
-DISTRICT_SLUGS = {
-    "衢州市": "quzhou", "柯城区": "kecheng", "衢江区": "qujiang", "龙游县": "longyou",
-    "江山市": "jiangshan", "常山县": "changshan", "开化县": "kaihua",
-}
+from build_archive.extract import dates
+from build_archive.addresses import article_id
+from build_archive.models import Article, ArticleLink
 
 # Python-Markdown reads these anywhere in a line: backslash-escape them.
 _INLINE_SPECIALS = re.compile(r"([\\`*_\[\]{}()#!|])")
@@ -26,7 +20,6 @@ _LINE_START = re.compile(r"^(?:([+\-])|(=)|(\d+)([.)]))", re.MULTILINE)
 _INDENT = re.compile(r"^[ \t]+", re.MULTILINE)  # four spaces would start a code block
 # HTML, entities and autolinks all start with one of these: write them as entities.
 _HTML_SPECIALS = {"&": "&amp;", "<": "&lt;", ">": "&gt;"}
-_DATE = re.compile(r"\d{4}(-\d{2}){0,2}")
 
 
 def escape_markdown(text: str) -> str:
@@ -50,28 +43,6 @@ def escape_markdown(text: str) -> str:
         return f"{number}\\{dot}"
 
     return _LINE_START.sub(line_start, text)
-
-
-def article_id(article: Article) -> str:
-    """Short id from the article's own text (title and body, white space ignored).
-
-    The same article exported twice, under any file name, gets the same id,
-    so the pipeline builds it once; different articles get different ids.
-    """
-    key = re.sub(r"\s+", "", f"{article.title}\n{article.body}")
-    return hashlib.sha1(key.encode("utf-8")).hexdigest()[:8]
-
-
-def article_slug(article: Article) -> str:
-    """`articles/2022/2022-07-19-qujiang-3f3caa64`: date + district + stable id.
-
-    Only our own characters reach the path (digits, ASCII district names, hex),
-    so no input can write outside docs/articles/.
-    """
-    date = article.date if article.date and _DATE.fullmatch(article.date) else None
-    year = date[:4] if date else "undated"
-    district = DISTRICT_SLUGS.get(article.districts[0], "other") if article.districts else "other"
-    return f"articles/{year}/{date or 'undated'}-{district}-{article_id(article)}"
 
 
 def link_meta(link: ArticleLink) -> dict:
@@ -101,7 +72,7 @@ def front_matter(article: Article) -> dict:
         "gaps": list(article.gaps),
         "id": article.extra.get("id") or article_id(article),  # a corrected article keeps its id
         **({"corrected": article.extra["corrected"]} if article.extra.get("corrected") else {}),  # field: as extracted
-        # links to other articles (build_archive/links.py), for the page's foot
+        # links to other articles (build_archive/site/links.py), for the page's foot
         "related": [link_meta(link) for link in article.related],
         "previous": link_meta(article.previous) if article.previous else None,
         "next": link_meta(article.next) if article.next else None,

@@ -10,8 +10,8 @@ import csv
 import io
 import json
 
-from . import render
-from .models import Article
+from build_archive.site import render
+from build_archive.models import Article
 
 JSON_PATH = "data/articles.json"
 CSV_PATH = "data/articles.csv"

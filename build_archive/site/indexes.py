@@ -26,9 +26,11 @@ from urllib.parse import urlencode
 
 import yaml
 
-from . import chart, dates, datafiles
-from .models import Article
-from .render import DISTRICT_SLUGS, escape_markdown
+from build_archive.site import chart, datafiles
+from build_archive.extract import dates
+from build_archive.models import Article
+from build_archive.addresses import DISTRICT_SLUGS
+from build_archive.site.render import escape_markdown
 
 PAGE_SIZE = 100
 LATEST_ON_HOME = 20

@@ -17,7 +17,7 @@ see to it:
 and `keywords(..., exclude=place_names)` drops place names outright (the
 district field already carries them). `GrowingIdf` is the same idf read
 while the archive grows day by day: each article's keywords use the archive
-up to its horizon (build_archive/horizon.py), so a new day leaves older
+up to its horizon (build_archive/extract/horizon.py), so a new day leaves older
 articles' keywords alone.
 """
 from __future__ import annotations
@@ -33,7 +33,7 @@ from typing import Collection, Mapping, Sequence
 
 import yaml
 
-THEMES_FILE = Path(__file__).parent / "data" / "themes.yml"
+THEMES_FILE = Path(__file__).parents[1] / "data" / "themes.yml"
 
 _SETTING_TYPES = {
     "min_score": float,
@@ -235,7 +235,7 @@ class GrowingIdf(abc.Mapping):
     on lookup from the running document frequencies, with the same formula
     (so the same floats) as `build_idf` over the documents added so far.
     pipeline.with_keywords_and_slugs reads it as each day is added
-    (build_archive/horizon.py): cost O(total distinct words), not a
+    (build_archive/extract/horizon.py): cost O(total distinct words), not a
     recount per day."""
 
     def __init__(self, max_share: float = 0.5):

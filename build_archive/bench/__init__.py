@@ -42,10 +42,13 @@ import urllib.parse
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import corpus as corpus_io
-from . import parts, pipeline, search_index, searchgrams, segment
+from build_archive.extract import corpus as corpus_io
+from build_archive.search import parts, indexing, bigrams
+from build_archive import pipeline
+from build_archive.extract import segment
+from build_archive.extract.page import district_names
 
-PROJECT = Path(__file__).resolve().parent.parent
+PROJECT = Path(__file__).resolve().parents[2]
 SAMPLES = PROJECT / "corpus"
 CHROMIUM = "/usr/bin/chromium"
 ARTICLES_PER_DAY = 30
@@ -80,7 +83,7 @@ class Material:
 @functools.lru_cache(maxsize=4)
 def sample_material(samples_dir: Path = SAMPLES) -> Material:
     pages, _ = corpus_io.read_corpus(samples_dir)
-    names = pipeline.district_names()
+    names = district_names()
     paragraphs, titles, kickers, heads, people, captions = [], [], [], [], [], []
     for page in pages:
         for article in segment.segment_page(page.text, page.source, names).articles:
@@ -359,7 +362,7 @@ class TreeSampler(threading.Thread):
             total += rss
             kind = self._kind(pid)
             kinds[kind] = kinds.get(kind, 0.0) + rss
-        # the search parts being indexed in RAM (search_index.RAM_FOLDER) are memory too, held by no process
+        # the search parts being indexed in RAM (indexing.RAM_FOLDER) are memory too, held by no process
         ram = max(0.0, _ram_folder_mb() - self._ram_before)
         if total and ram:
             total += ram
@@ -386,7 +389,7 @@ class TreeSampler(threading.Thread):
 def _ram_folder_mb() -> float:
     """MB in use on the RAM file system the build indexes its search parts in (0 if none)."""
     try:
-        stats = os.statvfs(search_index.RAM_FOLDER)
+        stats = os.statvfs(indexing.RAM_FOLDER)
     except OSError:
         return 0.0
     return (stats.f_blocks - stats.f_bfree) * stats.f_frsize / 1e6
@@ -553,7 +556,7 @@ def _bare_run(docs: Path, work: Path, log_dir: Path, name: str, site: Path | Non
         for md in (work / "docs" / "articles").rglob("*.md"):
             html = (site / md.relative_to(work / "docs").with_suffix(".html")).read_text("utf-8")
             with md.open("a", encoding="utf-8") as out:
-                out.write("\n" + searchgrams.grams_block(parts.searched_text(html)) + "\n")
+                out.write("\n" + bigrams.grams_block(parts.searched_text(html)) + "\n")
     (work / "docs" / "index.md").write_text("# bare\n", "utf-8")
     (work / "mkdocs.yml").write_text(BARE_CONFIG, "utf-8")
     mkdocs = run_measured([sys.executable, "-m", "mkdocs", "build", "--quiet", "-f", str(work / "mkdocs.yml")],

@@ -38,12 +38,15 @@ import re
 import unicodedata
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Callable, Iterable, Mapping
+from typing import Callable, Iterable, Mapping, Sequence
 
 import yaml
 
-from . import dates, gazetteer, render, themes
-from .models import Article, Issue
+from build_archive import addresses
+from build_archive.extract import dates, gazetteer, themes, words
+from build_archive.extract.corpus import PageFile
+from build_archive.extract.keywords import Terms, article_terms
+from build_archive.models import Article, Issue, Report
 
 FILE_NAME = "corrections.yml"
 BAD = "bad-correction"
@@ -446,8 +449,8 @@ def _frozen(article: Article) -> Article:
     """The article with the address it had before any correction (kept once set)."""
     if "slug" in article.extra:
         return article
-    return replace(article, extra={**article.extra, "slug": render.article_slug(article),
-                                   "id": render.article_id(article)})
+    return replace(article, extra={**article.extra, "slug": addresses.article_slug(article),
+                                   "id": addresses.article_id(article)})
 
 
 def _record(article: Article, **found) -> Article:
@@ -637,3 +640,15 @@ def rebase(entries: list[Correction], names: Mapping[str, str]) -> list[Correcti
     """Entries for the page dumps in `names` ({file name as in corrections.yml: source name}),
     renamed to the source names used; the others dropped (`inspect` of a few files)."""
     return [replace(e, source=names[e.source]) for e in entries if e.source in names]
+
+
+def corrected(pages: list[PageFile], articles: list[Article], terms: list[Terms],
+              entries: Sequence[Correction], report: Report,
+              reclassify: Callable[[Article], Article]) -> tuple[list[Article], list[Terms]]:
+    """corrections.yml applied (build_archive/extract/corrections.py); terms follow the changed texts."""
+    fixed, issues = apply_corrections(articles, entries, sources=[p.source for p in pages],
+                                      texts={p.source: p.text for p in pages}, reclassify=reclassify)
+    report.issues = settled(report.issues, fixed) + issues
+    known = {(a.title, a.body): t for a, t in zip(articles, terms)}
+    words.setup(gazetteer.gazetteer_words())  # the pool may have tokenised the pages elsewhere
+    return fixed, [known.get((a.title, a.body)) or article_terms(a) for a in fixed]
