@@ -6,10 +6,16 @@ import functools
 import http.server
 import json
 import sys
+from contextlib import contextmanager
 from pathlib import Path
+from typing import Iterator
 
 from build_archive import pipeline
 from build_archive.pipeline import PROJECT, BuildOptions
+from build_archive.progress import PlainProgress, Progress, RichProgress
+
+# Lines of each warning kind shown on screen; the report file has them all.
+SHOWN_PER_KIND = 5
 
 SHARD_COMMANDS = ("shards", "shard", "combine")
 
@@ -18,14 +24,18 @@ def build(corpus_dir: Path, site_dir: Path, docs_dir: Path, strict: bool = False
           cache_dir: Path | None = None, full: bool = False) -> int:
     """Build and print the report. Exit code 0 on success; 1 when nothing could be built
     (the previous site stays as it was) or, with `strict`, when the report has any warning."""
-    result = pipeline.build(BuildOptions(corpus_dir, site_dir, docs_dir, cache_dir, full, strict))
+    with live_progress() as progress:
+        result = pipeline.build(BuildOptions(corpus_dir, site_dir, docs_dir, cache_dir, full, strict), progress)
     report = result.report
+    where = f"full report (every warning): {result.report_files[0]} and .json" if result.report_files else ""
     if result.error:
         if result.corpus_read:
-            print(report.text(), file=sys.stderr)
+            print(report.text(first=SHOWN_PER_KIND), file=sys.stderr)
+            print(where, file=sys.stderr)
         print(f"error: {result.error}", file=sys.stderr)
         return 1
-    print(report.text())
+    print(report.text(first=SHOWN_PER_KIND))
+    print(where)
     print(f"docs: {result.docs_written} files written, {result.docs_deleted} stale files removed ({docs_dir})")
     if result.corrections_file:
         print(f"corrections: {result.corrected} article(s) corrected by {result.corrections_file}")
@@ -41,6 +51,16 @@ def build(corpus_dir: Path, site_dir: Path, docs_dir: Path, strict: bool = False
         print(f"strict: {len(report.issues)} warning(s), exit 1 (the site was built)", file=sys.stderr)
         return 1
     return 0
+
+
+@contextmanager
+def live_progress() -> Iterator[Progress]:
+    """Bars with rates and time left on a terminal; one line per finished stage in a log."""
+    progress = RichProgress() if sys.stdout.isatty() else PlainProgress()
+    try:
+        yield progress
+    finally:
+        progress.stop()
 
 
 def inspect(paths: list[Path]) -> int:
@@ -87,7 +107,7 @@ def add_shard_arguments(commands) -> None:
     from build_archive.scale import shards
 
     s = commands.add_parser("shards", help="list the corpus' shards as JSON (a GitHub Actions matrix)")
-    s.add_argument("--corpus", type=Path, default=PROJECT / "corpus", help="the corpus folder (default corpus/)")
+    s.add_argument("--corpus", metavar="DIR", type=Path, default=PROJECT / "corpus", help="the corpus folder (default corpus/)")
     s.add_argument("--by", choices=shards.KEYS, default=shards.KEYS[0], help="cut by paper and year (default)")
     w = commands.add_parser("shard", help="write one shard's corpus folder, to build it with `build --corpus`")
     w.add_argument("name", help="the shard's name, as `shards` lists it")
@@ -140,8 +160,9 @@ def run_shard_command(args: argparse.Namespace) -> int:
         print(f"shard {shard.name}: {pages} page file(s) written to {args.out}")
         return 0
     try:
-        result = combine.combine([shard_site(s) for s in args.shard], args.site,
-                                 [split_spec(s) for s in args.split] or None)
+        with live_progress() as progress:
+            result = combine.combine([shard_site(s) for s in args.shard], args.site,
+                                     [split_spec(s) for s in args.split] or None, progress)
     except combine.CombineError as error:
         print(f"error: combine failed; {args.site} is untouched:\n{error}", file=sys.stderr)
         return 1
@@ -152,13 +173,14 @@ def run_shard_command(args: argparse.Namespace) -> int:
 def parser() -> argparse.ArgumentParser:
     main_parser = argparse.ArgumentParser(prog="build-archive", description="衢州新闻档案: raw page dumps → static site")
     commands = main_parser.add_subparsers(dest="command", required=True)
-    b = commands.add_parser("build", help="corpus → docs/ → MkDocs + Pagefind → site/")
-    b.add_argument("--corpus", type=Path, default=PROJECT / "corpus", help="the page dumps, sources.yml and corrections.yml (default corpus/)")
-    b.add_argument("--site", type=Path, default=PROJECT / "site", help="where the finished site goes (default site/)")
-    b.add_argument("--docs", type=Path, default=PROJECT / "docs", help="where the generated Markdown goes (default docs/)")
+    b = commands.add_parser("build", help="corpus → docs/ → MkDocs + Pagefind → site/",
+                            formatter_class=lambda prog: argparse.HelpFormatter(prog, max_help_position=22, width=140))
+    b.add_argument("--corpus", metavar="DIR", type=Path, default=PROJECT / "corpus", help="the page dumps, sources.yml and corrections.yml (default corpus/)")
+    b.add_argument("--site", metavar="DIR", type=Path, default=PROJECT / "site", help="where the finished site goes (default site/)")
+    b.add_argument("--docs", metavar="DIR", type=Path, default=PROJECT / "docs", help="where the generated Markdown goes (default docs/)")
     b.add_argument("--strict", action="store_true", help="exit 1 when the build reports any warning (the site is still built)")
-    b.add_argument("--cache", type=Path, default=PROJECT / ".cache",
-                   help="folder for per-page results and the record of the last build (default .cache/)")
+    b.add_argument("--cache", metavar="DIR", type=Path, default=PROJECT / ".cache",
+                   help="per-page results and the record of the last build, for incremental builds (default .cache/)")
     b.add_argument("--full", action="store_true", help="ignore the cache and the previous site: rebuild everything")
     i = commands.add_parser("inspect", help="print what is extracted, as JSON Lines")
     i.add_argument("files", type=Path, nargs="+", help="page files to extract (corrections.yml beside them applies)")

@@ -109,8 +109,12 @@ class Report:
     def time(self, stage: str, started: float) -> None:
         self.seconds[stage] = self.seconds.get(stage, 0.0) + time.perf_counter() - started
 
-    def text(self) -> str:
+    def text(self, first: int | None = None) -> str:
+        """The report; `first`: show at most that many lines of each warning kind (the screen),
+        saying how many more there are, else every line (the report file)."""
         kinds = Counter(issue.kind for issue in self.issues)
+        if self.unassigned:
+            kinds["unassigned"] += len(self.unassigned)
         lines = [
             f"pages read: {self.pages}",
             f"articles written: {self.articles}",
@@ -118,7 +122,33 @@ class Report:
             f" ({len(self.unassigned)} unassigned lines kept in this report)",
             "warnings: " + (", ".join(f"{kind} {n}" for kind, n in sorted(kinds.items())) or "none"),
         ]
-        lines += [f"  {issue}" for issue in sorted(self.issues, key=lambda i: (i.source, i.line, i.kind))]
-        lines += [f"  {source}:{line}: [unassigned] {text}" for source, line, text in self.unassigned]
+        if first is None:
+            lines += [f"  {line}" for _, line in self.warning_lines()]
+        else:  # the screen: each kind's first lines, grouped by kind
+            by_kind: dict[str, list[str]] = {}
+            for kind, line in self.warning_lines():
+                by_kind.setdefault(kind, []).append(line)
+            for kind, found in sorted(by_kind.items()):
+                lines += [f"  {line}" for line in found[:first]]
+                if len(found) > first:
+                    lines.append(f"  … {len(found) - first} more [{kind}]")
         lines.append("seconds: " + ", ".join(f"{stage} {secs:.2f}" for stage, secs in self.seconds.items()))
         return "\n".join(lines)
+
+    def warning_lines(self) -> list[tuple[str, str]]:
+        """(kind, line) for every warning, issues by file and line, then the unassigned lines."""
+        out = [(issue.kind, str(issue)) for issue in sorted(self.issues, key=lambda i: (i.source, i.line, i.kind))]
+        out += [("unassigned", f"{source}:{line}: [unassigned] {text}") for source, line, text in self.unassigned]
+        return out
+
+    def as_json(self) -> dict:
+        """The whole report as data (build-report.json)."""
+        return {
+            "pages": self.pages, "articles": self.articles,
+            "characters": self.characters, "unaccounted": self.unaccounted,
+            "warnings": dict(sorted(Counter(i.kind for i in self.issues).items())),
+            "issues": [{"kind": i.kind, "source": i.source, "line": i.line, "message": i.message}
+                       for i in sorted(self.issues, key=lambda i: (i.source, i.line, i.kind))],
+            "unassigned": [{"source": s, "line": n, "text": t} for s, n, t in self.unassigned],
+            "seconds": {stage: round(secs, 3) for stage, secs in self.seconds.items()},
+        }

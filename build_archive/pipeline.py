@@ -9,8 +9,7 @@ from __future__ import annotations
 
 import ctypes
 import gc
-import time
-from contextlib import contextmanager
+import json
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Sequence
@@ -21,6 +20,7 @@ from build_archive.extract.corpus import PageFile
 from build_archive.extract.corrections import Correction, corrected
 from build_archive.extract.page import POOL_MIN_PAGES, classified, page_results
 from build_archive.models import Article, Issue, Report
+from build_archive.progress import Progress
 from build_archive.scale.cache import PageCache, RenderedPages
 from build_archive.site import builder, docs, links
 
@@ -54,6 +54,7 @@ class BuildResult:
     cache_write_errors: int = 0
     docs_reused: int = 0
     notes: list[str] = field(default_factory=list)
+    report_files: tuple[Path, ...] = ()  # build-report.txt and .json: every warning
     bundle_bytes: int = 0
     twin_bytes: int = 0
 
@@ -62,42 +63,68 @@ class BuildResult:
         return 1 if self.error else 0
 
 
-def build(options: BuildOptions) -> BuildResult:
-    """corpus/ → docs/ → site/. Never raises for bad input: it is in the report."""
+REPORT_NAME = "build-report"
+
+
+def report_folder(options: BuildOptions) -> Path:
+    """Where the full report goes: next to the cache (the project folder by default), else next to the site."""
+    return (options.cache_dir or options.site_dir).resolve().parent
+
+
+def write_report(result: BuildResult, options: BuildOptions) -> None:
+    """build-report.txt (the report with every warning line) and build-report.json (the same as data)."""
+    folder = report_folder(options)
+    folder.mkdir(parents=True, exist_ok=True)
+    text, data = folder / f"{REPORT_NAME}.txt", folder / f"{REPORT_NAME}.json"
+    text.write_text(result.report.text() + "\n" + (f"error: {result.error}\n" if result.error else ""), "utf-8")
+    data.write_text(json.dumps({**result.report.as_json(), "error": result.error}, ensure_ascii=False, indent=1) + "\n", "utf-8")
+    result.report_files = (text, data)
+
+
+def build(options: BuildOptions, progress: Progress | None = None) -> BuildResult:
+    """corpus/ → docs/ → site/, and the full report written beside the cache (write_report)."""
+    result = run_stages(options, progress)
+    if result.corpus_read:
+        write_report(result, options)
+    return result
+
+
+def run_stages(options: BuildOptions, progress: Progress | None = None) -> BuildResult:
+    """corpus/ → docs/ → site/. Never raises for bad input: it is in the report.
+
+    `progress` times each stage into the report and shows it as the caller chose
+    (progress.py); by default nothing is shown."""
     report = Report()
     result = BuildResult(report)
+    progress = progress or Progress()
+    progress.report = report
     if not options.corpus_dir.is_dir():
         result.error = f"corpus folder not found: {options.corpus_dir}"
         return result
     result.corpus_read = True
-    started = time.perf_counter()
     page_cache = PageCache(options.cache_dir, read=not options.full) if options.cache_dir else None
-    encodings = corpus.EncodingMemo(page_cache.memo("encodings"), {}) if page_cache else None
-    pages, issues = corpus.read_corpus(options.corpus_dir, encodings)
-    if page_cache:
-        page_cache.save_memo("encodings", encodings.current)
-    report.issues += issues
-    report.time("read", started)
+    with progress.stage("read", unit="pages") as stage:
+        encodings = corpus.EncodingMemo(page_cache.memo("encodings"), {}) if page_cache else None
+        pages, issues = corpus.read_corpus(options.corpus_dir, encodings)
+        if page_cache:
+            page_cache.save_memo("encodings", encodings.current)
+        report.issues += issues
+        stage.advance(len(pages))
     if not pages:
         result.error = (f"no readable page dump (*.txt) in {options.corpus_dir};"
                         f" the previous site in {options.site_dir} is untouched")
         return result
     entries, issues = corrections_io.load_corrections(options.corpus_dir / corrections_io.FILE_NAME)
     report.issues += issues
-    articles = extract(pages, report, cache=page_cache, corrections=entries)
+    articles = extract(pages, report, cache=page_cache, corrections=entries, progress=progress)
     if page_cache:
         page_cache.prune()
     report.issues += pages_without_articles(pages, articles, report.issues)
 
-    @contextmanager
-    def timings(stage):
-        began = time.perf_counter()
-        yield
-        report.time(stage, began)
-
-    with timings("docs"):
+    with progress.stage("docs", total=len(articles), unit="articles") as stage:
         rendered = RenderedPages(options.cache_dir, options.docs_dir, read=not options.full) if options.cache_dir else None
-        files = docs.docs_items(articles, unchanged=rendered.unchanged if rendered else None)
+        files = counted(docs.docs_items(articles, unchanged=rendered.unchanged if rendered else None), stage,
+                        lambda path: path.startswith("articles/"))
         result.docs_written, result.docs_deleted = builder.write_docs(options.docs_dir, files)
         if rendered:
             rendered.save({f"{a.slug}.md": a for a in articles})
@@ -114,7 +141,7 @@ def build(options: BuildOptions) -> BuildResult:
     del pages, articles, files
     release_memory()
     try:
-        stats = builder.build_site(options.docs_dir, options.site_dir, epoch, timings,
+        stats = builder.build_site(options.docs_dir, options.site_dir, epoch, progress.stage,
                                    options.cache_dir, options.full, result.notes)
     except builder.BuildError as error:
         result.error = f"build failed; the previous site in {options.site_dir} is untouched:\n{error}"
@@ -124,21 +151,30 @@ def build(options: BuildOptions) -> BuildResult:
 
 
 def extract(pages: list[PageFile], report: Report, cache: PageCache | None = None,
-            pool_min_pages: int = POOL_MIN_PAGES, corrections: Sequence[Correction] = ()) -> list[Article]:
+            pool_min_pages: int = POOL_MIN_PAGES, corrections: Sequence[Correction] = (),
+            progress: Progress | None = None) -> list[Article]:
     """Pages → finished article records: extracted, corrected, with keywords, addresses and links."""
-    started = time.perf_counter()
+    progress = progress or Progress(report)
     articles: list[Article] = []
     terms: list[keywords.Terms] = []
-    for result in page_results(pages, cache, pool_min_pages):
-        report.pages += 1
-        report.characters += result.characters
-        report.unaccounted += result.unaccounted
-        report.unassigned += result.unassigned
-        report.issues += result.issues
-        articles += result.articles
-        terms += result.terms
-    report.time("extract", started)
-    started = time.perf_counter()
+    with progress.stage("extract", total=len(pages), unit="pages") as stage:
+        for result in page_results(pages, cache, pool_min_pages, stage):
+            report.pages += 1
+            report.characters += result.characters
+            report.unaccounted += result.unaccounted
+            report.unassigned += result.unassigned
+            report.issues += result.issues
+            articles += result.articles
+            terms += result.terms
+    with progress.stage("keywords", unit="articles") as stage:
+        articles = finish(pages, articles, terms, report, cache, corrections)
+        stage.advance(len(articles))
+    return articles
+
+
+def finish(pages: list[PageFile], articles: list[Article], terms: list[keywords.Terms], report: Report,
+           cache: PageCache | None, corrections: Sequence[Correction]) -> list[Article]:
+    """Corrections, keywords, addresses and links over the whole archive."""
     if corrections:  # the curator's corrections.yml: before keywords, which follow the corrected text
         articles, terms = corrected(pages, articles, terms, corrections, report, classified)
     memo = cache.memo("keywords") if cache else None
@@ -147,8 +183,15 @@ def extract(pages: list[PageFile], report: Report, cache: PageCache | None = Non
         cache.save_memo("keywords", memo)
     articles = links.link_articles(articles)  # related, previous, next (site/links.py)
     report.articles = len(articles)
-    report.time("keywords", started)
     return articles
+
+
+def counted(items, stage, counts=lambda path: True):
+    """`items` (path, text) passed on as they come, the stage advanced for each path that `counts`."""
+    for path, text in items:
+        if counts(path):
+            stage.advance()
+        yield path, text
 
 
 def inspect(paths: list[Path]) -> tuple[list[Article], Report]:

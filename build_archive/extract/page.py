@@ -116,16 +116,21 @@ def process_page(page_file: PageFile) -> PageResult:
     )
 
 def page_results(pages: list[PageFile], cache: PageCache | None = None,
-                 pool_min_pages: int = POOL_MIN_PAGES) -> list[PageResult]:
+                 pool_min_pages: int = POOL_MIN_PAGES, stage=None) -> list[PageResult]:
     """Every page's result, in page order: from the cache when its key is
     there, else computed (in a process pool when enough pages are missing)."""
     keys = [page_key(p.source, p.text, p.facts) for p in pages] if cache else []
     results: list[PageResult | None] = [cache.get(key, PageResult) for key in keys] if cache else [None] * len(pages)
     missing = [i for i, result in enumerate(results) if result is None]
+    if stage:  # progress.Stage: cached pages count as done at once
+        stage.set_total(len(pages))
+        stage.advance(len(pages) - len(missing))
     computed = parallel.map_ordered(process_page, [pages[i] for i in missing],
                                     initializer=prepare_worker, min_items=pool_min_pages)
     for i, result in zip(missing, computed):
         results[i] = result
         if cache:
             cache.put(keys[i], result)
+        if stage:
+            stage.advance()
     return results

@@ -57,6 +57,7 @@ import yaml
 from build_archive.site import datafiles, indexes, builder
 from build_archive.search import parts, indexing
 from build_archive.models import Article, Caption
+from build_archive.progress import Progress
 
 GITHUB_PAGES_BYTES = 1_000_000_000  # GitHub Pages' limit on a published site
 ARTICLES = "articles"
@@ -104,6 +105,9 @@ class Result:
     bytes: dict[str, int] = field(default_factory=dict)  # per site, on disk
     duplicates: list[Duplicate] = field(default_factory=list)
     seconds: dict[str, float] = field(default_factory=dict)
+
+    def time(self, stage: str, started: float) -> None:
+        self.seconds[stage] = self.seconds.get(stage, 0.0) + time.perf_counter() - started
 
 
 # --- reading a shard site -----------------------------------------------------------------
@@ -295,23 +299,23 @@ def write_bundle(out: Path, own: list[PartRef], data: dict, runtime: Path) -> No
 
 
 def build_one(out: Path, shards: list[ShardSite], rows: list[tuple[str, dict]], own: list[PartRef],
-              data: dict, site_url: str, seconds: dict[str, float]) -> None:
+              data: dict, site_url: str, progress: Progress) -> None:
     """One combined site into the empty folder `out`."""
-    started = time.perf_counter()
     paths = {s.name: s.path for s in shards}
     plain = [r for _, r in rows]
-    with tempfile.TemporaryDirectory(prefix="combine-docs-") as tmp:
-        docs = Path(tmp) / "docs"
-        builder.write_docs(docs, docs_files(plain))
-        mkdocs_build(docs, out, source_date_epoch(plain), site_url)
-    seconds["mkdocs"] = seconds.get("mkdocs", 0.0) + time.perf_counter() - started
-    started = time.perf_counter()
-    for name, row in rows:
-        _link(paths[name] / row["url"], out / row["url"])
-    seconds["articles"] = seconds.get("articles", 0.0) + time.perf_counter() - started
-    started = time.perf_counter()
-    write_bundle(out, own, data, shards[0].path / indexing.BUNDLE)
-    seconds["search"] = seconds.get("search", 0.0) + time.perf_counter() - started
+    with progress.stage("mkdocs", unit="browse pages") as stage:
+        with tempfile.TemporaryDirectory(prefix="combine-docs-") as tmp:
+            docs = Path(tmp) / "docs"
+            builder.write_docs(docs, docs_files(plain))
+            stage.advance(sum(1 for _ in docs.rglob("*.md")))
+            mkdocs_build(docs, out, source_date_epoch(plain), site_url)
+    with progress.stage("articles", total=len(rows), unit="article pages linked") as stage:
+        for name, row in rows:
+            _link(paths[name] / row["url"], out / row["url"])
+            stage.advance()
+    with progress.stage("search", total=len(own), unit="search parts") as stage:
+        write_bundle(out, own, data, shards[0].path / indexing.BUNDLE)
+        stage.advance(len(own))
 
 
 def folder_bytes(folder: Path) -> int:
@@ -328,7 +332,8 @@ def _check_out(out: Path, split: bool) -> None:
                            f"{' folder' if split else ''} (no pagefind/)")
 
 
-def combine(shards: list[ShardSite], out: Path, split: list[tuple[str, list[str]]] | None = None) -> Result:
+def combine(shards: list[ShardSite], out: Path, split: list[tuple[str, list[str]]] | None = None,
+            progress: Progress | None = None) -> Result:
     """Combine shard sites into `out` (one site), or with `split` into `out/<site>/` (several
     sites joined by one search). Built next to `out` and swapped in only on success."""
     if not shards:
@@ -340,6 +345,8 @@ def combine(shards: list[ShardSite], out: Path, split: list[tuple[str, list[str]
     out = out.resolve()
     _check_out(out, bool(split))
     result = Result()
+    progress = progress or Progress()
+    progress.report = result
     started = time.perf_counter()
     manifests = {s.name: read_manifest(s) for s in shards}
     versions = {m["pagefind"] for m in manifests.values()}
@@ -350,7 +357,7 @@ def combine(shards: list[ShardSite], out: Path, split: list[tuple[str, list[str]
     rows_by_shard = {s.name: read_rows(s) for s in shards}
     refs = {s.name: part_refs(s, manifests[s.name], rows_by_shard[s.name]) for s in shards}
     rows, result.duplicates = union(rows_by_shard)
-    result.seconds["read"] = time.perf_counter() - started
+    result.time("read", started)
 
     sites = assign_sites(names, split) if split else {"": names}
     own = {name: [r for shard in members for r in refs[shard]] for name, members in sites.items()}
@@ -365,8 +372,7 @@ def combine(shards: list[ShardSite], out: Path, split: list[tuple[str, list[str]
             data = manifest(own[name], peers, version)
             mine = [(shard, row) for shard, row in rows if shard in members]
             url = (site_url.rstrip("/") + f"/{name}/" if name else site_url) if site_url else ""
-            build_one(target, [s for s in shards if s.name in members], mine, own[name], data, url,
-                      result.seconds)
+            build_one(target, [s for s in shards if s.name in members], mine, own[name], data, url, progress)
             result.sites[name] = out / name if name else out
             result.articles[name] = len(mine)
             result.parts[name] = len(own[name])

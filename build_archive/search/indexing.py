@@ -382,13 +382,15 @@ def write_manifest(bundle: Path, data: dict) -> None:
 
 
 def index_site(site: Path, previous: Path | None, run: Callable[[Path], object], size: int | None = None,
-               sealed: int | None = None, jobs: int = 2, cache: Path | None = None) -> IndexStats:
+               sealed: int | None = None, jobs: int = 2, cache: Path | None = None,
+               stage=None) -> IndexStats:
     """Write SITE/pagefind/: every part, reused from `previous` (a bundle folder) where unchanged.
 
     A bundle already in SITE/pagefind (a staging folder seeded with the last
     site) is used as the previous one. `run(folder)` runs Pagefind on a folder.
     `size`, `sealed`: parts.PART_SIZE and parts.SEALED_SIZE unless given.
     `cache`: a file keeping each page's digest between builds (see page_digests).
+    `stage` (progress.Stage): told how many parts are indexed, and each as it is done.
     """
     site = Path(site)
     bundle = site / BUNDLE
@@ -416,6 +418,8 @@ def index_site(site: Path, previous: Path | None, run: Callable[[Path], object],
         # in the cache) first; the others' pages are read once, as they are indexed.
         _, known = page_digests(site, [rel for p in plan if p.id in old for rel in p.pages], read_cache(cache))
         todo = [p for p in plan if p.id not in old or old[p.id][0] != key(p)]
+        if stage:
+            stage.set_total(len(todo))
 
         fresh: dict[str, Path] = {}
         seconds: dict[str, float] = {}
@@ -428,6 +432,8 @@ def index_site(site: Path, previous: Path | None, run: Callable[[Path], object],
             for part_id, future in futures.items():
                 fresh[part_id], seconds[part_id], groups[part_id], stamps = future.result()
                 known.update(stamps)
+                if stage:
+                    stage.advance()
         keys = {p.id: key(p) for p in plan}
 
         bundle.mkdir()

@@ -124,7 +124,7 @@ def mkdocs_build(docs_dir: Path, out_dir: Path, source_date_epoch: int, dirty: b
 
 
 def mkdocs_full_build(docs_dir: Path, out_dir: Path, source_date_epoch: int, jobs: int = MKDOCS_JOBS,
-                      per_run: int = MKDOCS_PAGES_PER_RUN) -> int:
+                      per_run: int = MKDOCS_PAGES_PER_RUN, stage=None) -> int:
     """A full MkDocs build as several MkDocs processes, `jobs` at a time, each
     rendering one share of the pages (mkdocs_share.py) into its own folder;
     the other shares' pages are then moved into `out_dir` (share 0, which also
@@ -134,8 +134,12 @@ def mkdocs_full_build(docs_dir: Path, out_dir: Path, source_date_epoch: int, job
     `per_run` pages per process bound the memory (MkDocs keeps every page's
     HTML until it has rendered them all)."""
     shares = share_count(sum(1 for _ in docs_dir.rglob("*.md")), jobs, per_run)
+    if stage:
+        stage.set_total(shares)
     if shares == 1:
         mkdocs_build(docs_dir, out_dir, source_date_epoch)
+        if stage:
+            stage.advance()
         return 1
     outs = [out_dir] + [out_dir.with_name(f"{out_dir.name}-share{k}") for k in range(1, shares)]
     for out in outs:  # each share is a dirty build (mkdocs_share.py): start from nothing
@@ -145,6 +149,8 @@ def mkdocs_full_build(docs_dir: Path, out_dir: Path, source_date_epoch: int, job
             for done in [pool.submit(mkdocs_build, docs_dir, out, source_date_epoch, share=(k, shares))
                          for k, out in enumerate(outs)]:
                 done.result()
+                if stage:
+                    stage.advance()
         for out in outs[1:]:
             # a share's own pages, plus what every MkDocs run writes (404.html, sitemap) and share 0 has
             for rel in indexing.walk(out):
@@ -177,7 +183,7 @@ def pagefind(site_dir: Path) -> str:
 
 
 def mkdocs_stage(docs_dir: Path, site_dir: Path, staging: Path, source_date_epoch: int,
-                 cache_dir: Path | None, full: bool, notes: list[str]) -> incremental.State:
+                 cache_dir: Path | None, full: bool, notes: list[str], stage=None) -> incremental.State:
     """MkDocs into `staging`: `--dirty` on a copy of the previous site when only
     pages changed (build_archive/site/incremental.py), else a full build. Returns
     what the site was built from, to record once it is swapped in."""
@@ -192,9 +198,13 @@ def mkdocs_stage(docs_dir: Path, site_dir: Path, staging: Path, source_date_epoc
         incremental.seed(site_dir, staging, docs_dir, plan, config.get("use_directory_urls", True))
         notes.append(f"mkdocs: incremental, {len(plan.changed)} of {len(current.pages)} files of docs/ new or changed,"
                      f" {len(plan.removed)} removed")
+        if stage:
+            stage.set_total(1)
         mkdocs_build(docs_dir, staging, source_date_epoch, dirty=True)
+        if stage:
+            stage.advance()
     else:
-        runs = mkdocs_full_build(docs_dir, staging, source_date_epoch)
+        runs = mkdocs_full_build(docs_dir, staging, source_date_epoch, stage=stage)
         notes.append(f"mkdocs: full build ({'--full' if full else 'no cache folder' if not cache_dir else why}),"
                      f" {runs} MkDocs process{'es' if runs > 1 else ''}")
     return current
@@ -218,14 +228,14 @@ def build_site(docs_dir: Path, site_dir: Path, source_date_epoch: int, timings,
     site_dir.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=f".{site_dir.name}-building-", dir=site_dir.parent))
     try:
-        with timings("mkdocs"):
-            built_from = mkdocs_stage(docs_dir, site_dir, staging, source_date_epoch, cache_dir, full, notes)
-        with timings("pagefind"):
+        with timings("mkdocs", unit="MkDocs runs") as stage:
+            built_from = mkdocs_stage(docs_dir, site_dir, staging, source_date_epoch, cache_dir, full, notes, stage)
+        with timings("pagefind", unit="search parts") as stage:
             # in parts; parts unchanged since the previous site are copied from it (not with `full`)
             try:
                 stats = indexing.index_site(
                     staging, None if full else site_dir / "pagefind", pagefind,
-                    cache=cache_dir / "search-pages.json" if cache_dir and not full else None)
+                    cache=cache_dir / "search-pages.json" if cache_dir and not full else None, stage=stage)
             except indexing.SearchIndexError as error:
                 raise BuildError(f"search index: {error}") from error
         with timings("swap"):  # mostly deleting the previous site (slow where unlinking is)
