@@ -4,8 +4,9 @@
 # Works with the distribution's own python3 (Debian 12, Ubuntu 24.04: "externally
 # managed", PEP 668) as with any other Python first on PATH: everything goes into a
 # virtual environment in the project, .venv/. The system packages it needs come from
-# apt when they are missing: python3-venv (for the venv), chromium (browser tests;
-# never a downloaded browser).
+# apt when they are missing: python3-venv (for the venv), chromium and firefox-esr
+# (browser tests; never a downloaded browser), nodejs and npm (the browser tests'
+# npm packages, pinned in package.json / package-lock.json: axe-core, puppeteer-core).
 set -euo pipefail
 cd "$(dirname "$0")"
 
@@ -32,9 +33,22 @@ if [ ! -x .venv/bin/python ]; then
   python3 -m venv .venv
 fi
 
-if [ ! -x /usr/bin/chromium ]; then
-  say "installing chromium (apt) for the browser tests"
-  apt_install chromium || echo "setup: chromium could not be installed; the browser tests will fail" >&2
+missing=()
+[ -x /usr/bin/chromium ] || missing+=(chromium)
+[ -x /usr/bin/firefox-esr ] || missing+=(firefox-esr)
+command -v node >/dev/null 2>&1 || missing+=(nodejs)
+command -v npm >/dev/null 2>&1 || missing+=(npm)
+if [ "${#missing[@]}" -gt 0 ]; then
+  say "installing ${missing[*]} (apt) for the browser tests"
+  for package in "${missing[@]}"; do  # one at a time: Ubuntu has no firefox-esr, say
+    apt_install "$package" || echo "setup: could not install $package; the browser tests that need it will fail" >&2
+  done
+fi
+
+if command -v npm >/dev/null 2>&1; then
+  say "installing the browser tests' npm packages (package-lock.json)"
+  # --ignore-scripts: no install script runs (puppeteer-core downloads no browser anyway)
+  npm ci --ignore-scripts --no-audit --no-fund --loglevel=error
 fi
 
 say "installing the Python packages into .venv"
