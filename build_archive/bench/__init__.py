@@ -599,7 +599,7 @@ SEARCH_PROBE = """
         if (window.__qzFirstResult === null && node.nodeType === 1 && node.matches(".qz-result")) window.__qzFirstResult = now;
       }
       const status = (m.target.nodeType === 1 ? m.target : m.target.parentNode).closest?.(".qz-search__status");
-      if (status && window.__qzDoneAt === null && /^(找到|搜索出错)/.test(status.textContent)) window.__qzDoneAt = now;
+      if (status && window.__qzDoneAt === null && /^(找到|没有找到|没有符合|搜索出错)/.test(status.textContent)) window.__qzDoneAt = now;
     }
   });
   observer.observe(document, { childList: true, subtree: true, characterData: true });

@@ -268,10 +268,40 @@ def searched_text(html: str) -> str:
     return "\n".join(lines)
 
 
+TEXT_META = 'data-pagefind-meta="text"'  # the article's text, for the search page's excerpts
+TEXT_ATTRIBUTE = "data-qz-text"
+_TEXT_META_TAG = re.compile(r'<([a-zA-Z][a-zA-Z0-9-]*)\b[^>]*\bdata-pagefind-meta="text"[^>]*>')
+_BLOCK_TAG = re.compile(r"</?(?:p|h[1-6]|li|ul|ol|div|br|blockquote|pre|tr|table|section|figure|figcaption)\b[^>]*>",
+                        re.IGNORECASE)
+
+
+def plain_text(fragment: str) -> str:
+    """The text of an HTML fragment: a line per block (paragraph, heading, ...), inline tags dropped."""
+    text = html_lib.unescape(_ANY_TAG.sub("", _BLOCK_TAG.sub("\n", fragment)))
+    return "\n".join(line.strip() for line in text.splitlines() if line.strip())
+
+
+def text_in_attribute(html: str) -> str:
+    """The page with its `text` meta element emptied, its text given in an attribute instead
+    (data-pagefind-meta="text[data-qz-text]"). Pagefind's text of an element marks the end of
+    each heading with ``___END_PAGEFIND_WEIGHT___`` (and adds ". " after it), which the search
+    page's excerpts then showed; an attribute's value it takes as it is."""
+    for start, name, tag in _tags_with(html, TEXT_META, _TEXT_META_TAG):
+        if name.lower() in _VOID:
+            continue
+        element = _element(html, start, name)
+        inner = element[len(tag):element.rfind("<")] if element.endswith(f"</{name}>") else element[len(tag):]
+        text = html_lib.escape(plain_text(inner), quote=True)
+        opened = tag.replace(TEXT_META, f'data-pagefind-meta="text[{TEXT_ATTRIBUTE}]" {TEXT_ATTRIBUTE}="{text}"', 1)
+        return f"{html[:start]}{opened}</{name}>{html[start + len(element):]}"
+    return html
+
+
 def indexed_page(html: str) -> str:
-    """The copy of a page that Pagefind indexes: `indexed_text`, with its empty bigram block
-    filled from `searched_text` (bigrams.filled). The published page has no tokens."""
-    return bigrams.filled(indexed_text(html), searched_text(html))
+    """The copy of a page that Pagefind indexes: `indexed_text` (its text meta in an attribute:
+    text_in_attribute), with its empty bigram block filled from `searched_text` (bigrams.filled).
+    The published page has no tokens."""
+    return bigrams.filled(indexed_text(text_in_attribute(html)), searched_text(html))
 
 
 def page_digest(html: str) -> str:

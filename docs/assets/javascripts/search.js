@@ -345,12 +345,24 @@
   }
   // The article's text: the `text` meta field (Pagefind indexes only the bigram
   // block, overrides/partials/article.html); a page without it (an older
-  // bundle) has the text before the block in its content.
+  // bundle) has the text before the block in its content. The build gives the
+  // text in an attribute (build_archive/search/parts.text_in_attribute); the
+  // marker Pagefind puts after each heading of an element's text (an older
+  // bundle) is never shown.
+  var WEIGHT_MARK = /\.?\s*___END_PAGEFIND_WEIGHT___/g;
   function articleText(data) {
-    if (data.meta && data.meta.text) return data.meta.text;
-    var content = data.content || "";
-    var cut = content.indexOf(MARKER);
-    return cut >= 0 ? content.slice(0, cut) : content;
+    var text = data.meta && data.meta.text;
+    if (!text) {
+      var content = data.content || "";
+      var cut = content.indexOf(MARKER);
+      text = cut >= 0 ? content.slice(0, cut) : content;
+    }
+    return text.replace(WEIGHT_MARK, " ");
+  }
+  // `hidden` alone loses to Material's .md-button { display: inline-block }.
+  function setHidden(node, hidden) {
+    node.hidden = hidden;
+    node.style.display = hidden ? "none" : "";
   }
   // An excerpt around the first occurrence of the query, the query marked.
   function excerpt(text, query) {
@@ -405,7 +417,7 @@
     var filterBox = el("div", { class: "qz-search__filters" });
     var list = el("ol", { class: "qz-search__results" });
     var more = el("button", { type: "button", class: "md-button qz-search__more", text: "显示更多结果" });
-    more.hidden = true;
+    setHidden(more, true);
     root.appendChild(el("div", { class: "qz-search__bar" }, [input, sort]));
     // On a phone the filters fold away under one line, so that the results are what shows first;
     // they start open when the URL already chooses some, and always on a wide screen (where the
@@ -421,18 +433,46 @@
     var generation = 0;
     var current = null; // the shown search: see `page`
 
-    // `complete`: counted from the facets (data-counts="complete", which tests wait for)
+    /*
+     * The filter lists, drawn again at each search (their values and counts follow the results).
+     * `complete`: counted from the facets (data-counts="complete", which tests wait for).
+     * A reader may be on a checkbox as they are drawn (they toggled it with Space, or tabbed in
+     * while the results came): when the lists hold the same values as before only the counts and
+     * ticks change, in place; otherwise the same box (its filter and value) gets the focus back,
+     * or, if its value is gone, the first box of its filter, or the first of all.
+     */
     function renderFilters(pf, available, complete) {
-      filterBox.textContent = "";
       filterBox.setAttribute("data-counts", complete ? "complete" : "partial");
+      var wanted = [];
       FILTERS.forEach(function (name) {
         var counts = available[name] || {};
         var values = Object.keys(counts).filter(function (v) { return counts[v] > 0 || (state.filters[name] || []).indexOf(v) >= 0; });
         if (!values.length) return;
         values.sort(function (a, b) { return name === "年份" ? b.localeCompare(a) : counts[b] - counts[a] || a.localeCompare(b); });
+        wanted.push({ name: name, values: values, counts: counts });
+      });
+      var boxes = filterBox.querySelectorAll("input[type=checkbox]");
+      var shape = wanted.map(function (g) { return g.values.map(function (v) { return g.name + "\u0000" + v; }).join("\u0001"); }).join("\u0002");
+      if (boxes.length && filterBox.getAttribute("data-shape") === shape) {
+        wanted.forEach(function (g) {
+          g.values.forEach(function (value) {
+            var box = filterKey(filterBox, g.name, value);
+            box.checked = (state.filters[g.name] || []).indexOf(value) >= 0;
+            box.parentNode.querySelector(".qz-count").textContent = "(" + (g.counts[value] || 0) + ")";
+          });
+        });
+        return;
+      }
+      var focused = document.activeElement;
+      var had = focused && filterBox.contains(focused) && focused.getAttribute("data-qz-filter") !== null
+        ? { name: focused.getAttribute("data-qz-filter"), value: focused.value } : null;
+      filterBox.textContent = "";
+      filterBox.setAttribute("data-shape", shape);
+      wanted.forEach(function (g) {
+        var name = g.name;
         var group = el("fieldset", { class: "qz-filter", "data-filter": name }, [el("legend", { text: name })]);
-        values.forEach(function (value) {
-          var box = el("input", { type: "checkbox", value: value });
+        g.values.forEach(function (value) {
+          var box = el("input", { type: "checkbox", value: value, "data-qz-filter": name });
           box.checked = (state.filters[name] || []).indexOf(value) >= 0;
           box.addEventListener("change", function () {
             var chosen = (state.filters[name] || []).filter(function (v) { return v !== value; });
@@ -440,10 +480,22 @@
             if (chosen.length) state.filters[name] = chosen; else delete state.filters[name];
             run();
           });
-          group.appendChild(el("label", {}, [box, document.createTextNode(" " + value + " "), el("span", { class: "qz-count", text: "(" + (counts[value] || 0) + ")" })]));
+          group.appendChild(el("label", {}, [box, document.createTextNode(" " + value + " "), el("span", { class: "qz-count", text: "(" + (g.counts[value] || 0) + ")" })]));
         });
         filterBox.appendChild(group);
       });
+      if (had) {
+        var back = filterKey(filterBox, had.name, had.value) ||
+          filterBox.querySelector("input[data-qz-filter='" + had.name + "']") || filterBox.querySelector("input");
+        if (back) back.focus();
+      }
+    }
+    function filterKey(box, name, value) {
+      var all = box.querySelectorAll("input[type=checkbox]");
+      for (var i = 0; i < all.length; i++) {
+        if (all[i].getAttribute("data-qz-filter") === name && all[i].value === value) return all[i];
+      }
+      return null;
     }
 
     function renderResult(data, exact) {
@@ -506,17 +558,39 @@
       return next().then(function () {
         if (search !== current) return;
         show(true);
-        more.hidden = search.shown >= pool.length;
+        var rest = search.shown < pool.length;
         var all = search.loaded.length === search.found.total;
         var exact = search.loaded.filter(function (r) { return r.exact; }).length;
-        if (want < PAGE_SIZE && !more.hidden) {
+        setHidden(more, !rest || want < PAGE_SIZE); // the rest of the first page comes by itself
+        if (want < PAGE_SIZE && rest) {
           status.textContent = "正在载入更多结果…"; // "找到 …" once the whole first page is there
-        } else status.textContent = "找到 " + search.found.total + " 篇文章" + (!state.q ? "" : all
-          ? "，其中 " + exact + " 篇包含完整的“" + state.q + "”"
-          : search.sorted ? "" : "，包含完整的“" + state.q + "”的排在前面");
+        } else status.textContent = summary(search.found.total, all ? exact : -1, search.sorted);
         if (window.performance && performance.mark) performance.mark("qz-results"); // for benchmarks/
       });
     }
+    // What the status line says of a search: `exact`, the results holding the whole query
+    // (-1: not all loaded, so not known).
+    function summary(total, exact, sorted) {
+      var q = state.q.trim();
+      var filtered = Object.keys(state.filters).length > 0;
+      if (!total) {
+        return (q ? "没有找到包含“" + q + "”的文章" : "没有符合所选筛选条件的文章") + "。" + (filtered
+          ? "可以取消一些筛选条件（区县、主题、年份）" + (q ? "，或换一个词" : "") + "再试。"
+          : "请检查有没有错别字，或换用更短、更常用的词（如“营商”而不是“营商环境优化提升”）。");
+      }
+      if (!q) return "找到 " + total + " 篇文章";
+      if (exact === total) return "找到 " + total + " 篇包含“" + q + "”的文章";
+      if (exact >= 0) return "找到 " + total + " 篇文章，其中 " + exact + " 篇包含完整的“" + q + "”";
+      return "找到 " + total + " 篇文章" + (sorted ? "" : "，包含完整的“" + q + "”的排在前面");
+    }
+    // The page's title names the query (browser tabs, history, bookmarks).
+    var baseTitle = document.title; // "搜索 - <site name>" (overrides/main.html)
+    var siteName = baseTitle.split(" - ").pop();
+    function setTitle() {
+      var q = state.q.trim();
+      document.title = q ? "“" + q + "”的搜索结果 - " + siteName : baseTitle;
+    }
+
     more.addEventListener("click", function () {
       var search = current;
       if (!search) return;
@@ -530,6 +604,7 @@
 
     function run() {
       writeState(state);
+      setTitle();
       var mine = ++generation;
       current = null;
       pagefindPromise.then(function (pf) {
@@ -540,7 +615,7 @@
         if (!query && !Object.keys(state.filters).length) {
           status.textContent = "输入字词开始搜索；可按区县、主题、年份筛选。";
           list.textContent = "";
-          more.hidden = true;
+          setHidden(more, true);
           return loadFacets(pf).then(function (index) { if (mine === generation) renderFilters(pf, index.totals, true); });
         }
         status.textContent = "正在搜索…";
