@@ -441,6 +441,7 @@
      * ticks change, in place; otherwise the same box (its filter and value) gets the focus back,
      * or, if its value is gone, the first box of its filter, or the first of all.
      */
+    var filterShape = null; // the filters and values on screen (renderFilters)
     function renderFilters(pf, available, complete) {
       filterBox.setAttribute("data-counts", complete ? "complete" : "partial");
       var wanted = [];
@@ -453,7 +454,7 @@
       });
       var boxes = filterBox.querySelectorAll("input[type=checkbox]");
       var shape = wanted.map(function (g) { return g.values.map(function (v) { return g.name + "\u0000" + v; }).join("\u0001"); }).join("\u0002");
-      if (boxes.length && filterBox.getAttribute("data-shape") === shape) {
+      if (boxes.length && filterShape === shape) {
         wanted.forEach(function (g) {
           g.values.forEach(function (value) {
             var box = filterKey(filterBox, g.name, value);
@@ -467,7 +468,7 @@
       var had = focused && filterBox.contains(focused) && focused.getAttribute("data-qz-filter") !== null
         ? { name: focused.getAttribute("data-qz-filter"), value: focused.value } : null;
       filterBox.textContent = "";
-      filterBox.setAttribute("data-shape", shape);
+      filterShape = shape;
       wanted.forEach(function (g) {
         var name = g.name;
         var group = el("fieldset", { class: "qz-filter", "data-filter": name }, [el("legend", { text: name })]);
