@@ -620,6 +620,7 @@
           return loadFacets(pf).then(function (index) { if (mine === generation) renderFilters(pf, index.totals, true); });
         }
         status.textContent = "正在搜索…";
+        setHidden(more, true);
         mark("qz-query");
         return find(pf, query, options, RANKED).then(function (found) {
           if (mine !== generation) return;
