@@ -79,8 +79,11 @@ const flows = {
     await box.click();
     await until("the filtered results", async () => page.url().includes(encodeURIComponent("区县")));
     await searchReady(page);
-    await sleep(300);
-    const after = await page.$$eval(".qz-result__meta", (metas) => metas.map((m) => m.textContent));
+    const after = await until("results of that district only", async () => {
+      const metas = await page.$$eval(".qz-result__meta", (all) => all.map((m) => m.textContent));
+      return metas.length && metas.every((meta) => meta.includes(district)) ? metas : null;
+    }, 10000).catch(() => page.$$eval(".qz-result__meta", (all) => all.map((m) => m.textContent)));
+    await sleep(300); // any late drawing of the filters
     const focused = await page.evaluate(() => document.activeElement && document.activeElement.value);
     const ok = before.length > 0 && after.length > 0 && after.length <= before.length &&
       after.every((meta) => meta.includes(district)) && focused === district;
