@@ -269,6 +269,16 @@ def test_the_404_page_works_at_any_depth_without_site_url(pages_site, page, miss
     assert not page.errors
 
 
+def test_the_404_page_keeps_the_readers_palette(pages_site, page):
+    page.goto(pages_site + "index.html")
+    scheme = page.evaluate("document.body.getAttribute('data-md-color-scheme')")
+    page.locator("form[data-md-component='palette'] label:visible").first.click()
+    chosen = page.evaluate("document.body.getAttribute('data-md-color-scheme')")
+    assert chosen != scheme
+    page.goto(pages_site + "articles/2099/nope.html")
+    assert page.evaluate("document.body.getAttribute('data-md-color-scheme')") == chosen
+
+
 def test_the_404_page_works_from_disk(stick, page):
     page.goto((stick / "404.html").as_uri())
     page.wait_for_load_state()
