@@ -54,7 +54,7 @@ from pathlib import Path
 
 import yaml
 
-from build_archive.site import datafiles, indexes, builder
+from build_archive.site import builder, datafiles, indexes, syndication
 from build_archive.search import parts, indexing
 from build_archive.models import Article, Caption
 from build_archive.progress import Progress
@@ -205,6 +205,7 @@ def docs_files(rows: list[dict]) -> dict[str, str]:
     files = indexes.build_indexes(articles)
     files[datafiles.JSON_PATH] = datafiles.articles_json(ordered)
     files[datafiles.CSV_PATH] = datafiles.articles_csv(ordered)
+    files.update(syndication.syndication_files(articles, os.environ.get("SITE_URL", "")))
     files.update({f"{a.slug}.md": "" for a in articles})
     return files
 

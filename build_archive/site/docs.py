@@ -1,11 +1,12 @@
 """The generated files of docs/: article pages, index pages, data files (pure, but for the pool)."""
 from __future__ import annotations
 
+import os
 from typing import Iterator
 
 from build_archive.models import Article
 from build_archive.scale import parallel
-from build_archive.site import datafiles, indexes, render
+from build_archive.site import datafiles, indexes, render, syndication
 
 
 # Rendering an article takes ~2 ms: a pool pays for itself from a few hundred.
@@ -28,6 +29,7 @@ def docs_items(articles: list[Article], unchanged=None) -> Iterator[tuple[str, s
         yield path, None if kept else next(rendered)
     yield from indexes.build_indexes(articles).items()
     yield from datafiles.data_files(articles).items()  # docs/data/articles.json, .csv
+    yield from syndication.syndication_files(articles, os.environ.get("SITE_URL", "")).items()  # feeds, OpenSearch
 
 def docs_files(articles: list[Article], unchanged=None) -> dict[str, str | None]:
     """`docs_items` as one dict (tests, and small archives)."""

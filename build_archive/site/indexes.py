@@ -266,7 +266,15 @@ def landing_page(listing: Listing, pages: list[list[Article]]) -> str:
             target = "#pages" if k == count else _link(path, listing.page_path(k, count))
             rows.append(f"| [{label}]({target}) | {span_text(pages[k - 1])} | {len(pages[k - 1])} |")
         body.append("## 全部分页 { #pages }\n\n" + "\n".join(rows))
-    return page(listing.title, "\n\n".join(b for b in body if b), index_kind=listing.kind, hide=["navigation"])
+    return page(listing.title, "\n\n".join(b for b in body if b), index_kind=listing.kind, hide=["navigation"],
+                **feed_of(listing))
+
+
+def feed_of(listing: Listing) -> dict:
+    """A district's or theme's Atom feed (site/syndication.py), linked from its landing page's head."""
+    if listing.kind in ("district", "theme") and listing.title != NO_DISTRICT:
+        return {"feed": f"feeds/{listing.base}.xml"}
+    return {}
 
 
 # --- groups: districts, themes, authors -----------------------------------------
@@ -541,7 +549,7 @@ def home_page(articles: list[Article], by_district, by_theme, by_author, distric
         f"- [articles.csv]({datafiles.CSV_PATH})：CSV，UTF-8 编码（带 BOM，Excel 可直接打开），"
         "多个值之间用“；”分隔",
     ]
-    return page("衢州新闻档案", "\n\n".join(body), index_kind="home", hide=["navigation", "toc"])
+    return page("衢州新闻档案", "\n\n".join(body), index_kind="home", hide=["navigation", "toc"], feed="feed.xml")
 
 
 # --- everything ------------------------------------------------------------------

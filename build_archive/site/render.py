@@ -51,7 +51,51 @@ def link_meta(link: ArticleLink) -> dict:
             "date_display": dates.display(link.date, link.date_precision)}
 
 
+# A printed page: "1—4版", "第3版", "A12版", "00002 综合新闻" → first (and last) page.
+_PAGE = re.compile(r"([A-Za-z]?)0*(\d+)(?:\s*[—–\-~至]\s*([A-Za-z]?)0*(\d+))?")
+# What BibTeX reads as markup in a field.
+_BIBTEX_SPECIAL = re.compile(r"([\\{}%&#$_^~])")
+
+
+def page_range(page: str | None) -> tuple[str | None, str | None]:
+    """The first and last page of a printed page label, or (None, None)."""
+    m = _PAGE.search(page or "")
+    if not m:
+        return None, None
+    first = m.group(1) + m.group(2)
+    return first, (m.group(3) + m.group(4)) if m.group(4) else first
+
+
+_BIBTEX_WORDS = {"\\": r"\textbackslash{}", "^": r"\^{}", "~": r"\~{}"}
+
+
+def _bibtex(text: str) -> str:
+    return _BIBTEX_SPECIAL.sub(lambda m: _BIBTEX_WORDS.get(m.group(1), "\\" + m.group(1)), text)
+
+
+def citation_formats(article: Article, article_id_: str) -> dict[str, str]:
+    """RIS and BibTeX records of the article, all but the URL and the terminator: the page
+    template adds those, as only it knows the page's address (site_url)."""
+    first, last = page_range(article.page)
+    date = article.date or ""
+    ris = ["TY  - NEWS", f"TI  - {article.title}", *[f"AU  - {a}" for a in article.authors]]
+    if date:
+        ris += [f"PY  - {date[:4]}", f"DA  - {date.replace('-', '/')}"]
+    if article.paper:
+        ris.append(f"T2  - {article.paper}")
+    if first:
+        ris += [f"SP  - {first}"] + ([f"EP  - {last}"] if last != first else [])
+    ris += ["LA  - zh", "DB  - 衢州新闻档案", f"ID  - {article_id_}"]
+    fields = [("title", article.title), ("author", " and ".join(article.authors)), ("journal", article.paper or ""),
+              ("year", date[:4]), ("month", str(int(date[5:7])) if len(date) >= 7 else ""), ("date", date),
+              ("pages", (first + ("--" + last if last != first else "")) if first else ""),
+              ("language", "chinese"), ("note", "衢州新闻档案")]
+    bibtex = "".join(f"  {name} = {{{_bibtex(value)}}},\n" for name, value in fields if value)
+    return {"ris": "\n".join(ris) + "\n", "bibtex": bibtex}
+
+
 def front_matter(article: Article) -> dict:
+    first_page, last_page = page_range(article.page)
     return {
         "title": article.title,
         "subtitle": article.subtitle,
@@ -65,6 +109,8 @@ def front_matter(article: Article) -> dict:
         "type": article.type,
         "paper": article.paper,
         "page": article.page,
+        "first_page": first_page,
+        "last_page": last_page,
         "source": article.source,
         "source_line": article.line,
         "captions": [caption.display() for caption in article.captions],
@@ -76,6 +122,8 @@ def front_matter(article: Article) -> dict:
         "related": [link_meta(link) for link in article.related],
         "previous": link_meta(article.previous) if article.previous else None,
         "next": link_meta(article.next) if article.next else None,
+        # for the 引用本文 box's RIS and BibTeX downloads (not in the data files)
+        "citation": citation_formats(article, article.extra.get("id") or article_id(article)),
     }
 
 
