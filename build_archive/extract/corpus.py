@@ -1,5 +1,11 @@
 """Reading the corpus folder: page dumps and `sources.yml` (the I/O edge).
 
+Page files are text dumps (`*.txt`) and web pages saved from a browser (`*.html`,
+`*.htm`): a web page's text is what trafilatura finds in it, written out as a page
+dump (extract/webpage.py); that text is the page's `PageFile.text`, the text
+conservation accounts for. The resources a browser saves beside a page
+(`<name>_files/`, `<name>.files/`) are not pages.
+
 A file the build cannot use is skipped with an Issue naming it, and the build
 goes on with the rest:
 
@@ -8,7 +14,8 @@ goes on with the rest:
 - `binary`: NUL bytes (over 1 %, or in a file that does not decode) without a
   UTF-16/UTF-32 byte order mark;
 - `undecodable`: no encoding gives plausible Chinese text;
-- `unreadable`, `outside-corpus`: the OS refused, or a link leads out of the corpus.
+- `unreadable`, `outside-corpus`: the OS refused, or a link leads out of the corpus;
+- `no-main-text`: a web page in which trafilatura finds no article text.
 
 What is repaired is counted, never silently dropped: `control-characters`
 (removed) and `invalid-bytes` (a few broken UTF-8 sequences shown as �).
@@ -26,10 +33,11 @@ from pathlib import Path
 import charset_normalizer
 import yaml
 
-from build_archive.extract import dates
+from build_archive.extract import dates, webpage
 from build_archive.models import Issue
 
 SOURCES_FILE = "sources.yml"
+PAGE_SUFFIXES = (".txt", *webpage.SUFFIXES)  # what read_corpus reads, lower or upper case
 SOURCE_KEYS = {"date", "paper", "page", "title", "note", "url"}
 MAX_BYTES = 2_000_000
 MAX_INVALID_BYTES = 10  # more broken UTF-8 than this, and the file is not UTF-8
@@ -197,7 +205,33 @@ def read_page(path: Path, source: str, known: EncodingMemo | None = None) -> tup
         data = path.read_bytes()
     except OSError as error:
         return None, [Issue("unreadable", source, 0, f"cannot read the file ({error.strerror}); skipped")]
+    if webpage.is_web_page(path.name):
+        return read_web_page(data, source, known)
     return decode(data, source, known)
+
+
+def read_web_page(data: bytes, source: str, known: EncodingMemo | None = None) -> tuple[str | None, list[Issue]]:
+    """A saved web page's bytes → the page text of its article (extract/webpage.py), or None.
+
+    The HTML is decoded as its <meta charset> says when that reads cleanly, else like a page dump."""
+    html, issues = None, []
+    declared = None if _bom_encoding(data) else webpage.declared_encoding(data)
+    if declared:
+        try:
+            html = data.decode(declared).replace("\r\n", "\n").replace("\r", "\n")
+        except UnicodeDecodeError:
+            html = None
+    if html is None:
+        html, issues = decode(data, source, known)
+        if html is None:
+            return None, issues
+    text, found = webpage.page_text(html, source)
+    issues += found
+    if text is None:
+        return None, issues
+    text = text.replace("\u2028", "\n").replace("\u2029", "\n")
+    text, _, _ = remove_control_characters(text)  # the HTML's own were reported by decode
+    return text, issues
 
 
 # --- sources.yml -----------------------------------------------------------------
@@ -324,5 +358,20 @@ def read_files(paths: list[Path], corpus_dir: Path | None = None,
 
 
 def read_corpus(corpus_dir: Path, known: EncodingMemo | None = None) -> tuple[list[PageFile], list[Issue]]:
-    paths = [p for p in corpus_dir.rglob("*.txt") if p.is_file()]
+    """Every page file under `corpus_dir` (PAGE_SUFFIXES), but what a browser saved beside a web page."""
+    paths = [p for p in corpus_dir.rglob("*") if p.suffix.lower() in PAGE_SUFFIXES and p.is_file()
+             and not _in_saved_page_folder(p, corpus_dir)]
     return read_files(paths, corpus_dir, known)
+
+
+def _in_saved_page_folder(path: Path, corpus_dir: Path) -> bool:
+    """Is `path` inside `<name>_files/` (or `<name>.files/`) saved with a web page `<name>.html`?
+
+    Browsers keep a page's frames, scripts and pictures there: parts of that page, not pages."""
+    for folder in path.relative_to(corpus_dir).parents:
+        name = folder.name
+        for tail in ("_files", ".files"):
+            if name.endswith(tail) and any((corpus_dir / folder.parent / (name[: -len(tail)] + suffix)).is_file()
+                                           for suffix in webpage.SUFFIXES):
+                return True
+    return False

@@ -1,0 +1,158 @@
+"""Web pages saved from a browser (`.html`, `.htm`, Ctrl+S) → the page text the article rules read.
+
+A curator can save a news page and drop it into corpus/. Which part of an HTML page is
+the article, and its title, date and author, is a solved problem for news sites:
+`trafilatura` (main text and metadata; its dates come from `htmldate`) does it better
+than rules of ours would. Its result is written out as a page dump of the shape the
+segmenter already cuts (segment.py), so a web page goes through the same article rules
+as a copied text page:
+
+    <paper>                      only when the site's name is a paper's (今日龙游, 衢州日报)
+    2021年09月08日 星期三         the publication date, as a page's date line
+                                 (dates.masthead_date reads it; `date_source: page`)
+    <title>                      the printed headline
+    <byline>                     the author, when trafilatura found one the text lacks
+    <paragraph>                  the main text, one paragraph per line, blank lines between
+    …
+
+What counts as "the page" for conservation (every character accounted for) is this text:
+the page's furniture (menus, share bars, footers) was left out by trafilatura, not by
+our rules, and is not part of it. A page in which trafilatura finds no main text is
+skipped with an Issue (`no-main-text`) naming the file, never silently.
+
+Deterministic: the same bytes give the same text (no LRU deduplication across pages,
+a fixed latest date instead of today's).
+"""
+from __future__ import annotations
+
+import codecs
+import datetime as dt
+import re
+
+import htmldate
+import lxml.html
+import trafilatura
+
+from build_archive.models import Issue
+
+SUFFIXES = (".html", ".htm")
+# htmldate rejects dates after this; today's date would make the text depend on the day of the build
+LATEST_DATE = "2099-12-31"
+DATE_PARAMS = {"original_date": True, "extensive_search": True, "max_date": LATEST_DATE}
+WEEKDAYS = "一二三四五六日"
+# A <title> wraps the headline in site names: 柯城区万田乡“共享农场”开园_城市频道_浙江在线
+HEADING_TAGS = {"h1", "h2", "h3", "h4"}
+TITLE_CLASS = re.compile(r"title", re.IGNORECASE)
+MAX_HEADLINE = 80
+# trafilatura's author field: `作者程立平 汪海峰` (its colon dropped), `记者 周子衡 通讯员 郑丽萍`
+AUTHOR_LABEL = re.compile(r"^(作者|文|撰稿|来源)\s*[:：/]?\s*")
+# <meta charset="gbk">, <meta http-equiv="Content-Type" content="text/html; charset=gb2312">
+META_CHARSET = re.compile(rb"""<meta[^>]{0,200}?charset\s*=\s*["']?\s*([A-Za-z0-9_\-]+)""", re.IGNORECASE)
+WIDE_ENCODINGS = {"gb2312": "gb18030", "gbk": "gb18030", "x-gbk": "gb18030"}  # the superset reads them all
+
+
+def is_web_page(name: str) -> bool:
+    return name.lower().endswith(SUFFIXES)
+
+
+def declared_encoding(data: bytes) -> str | None:
+    """The charset a page's <meta> declares (gb2312/gbk read as GB18030), if any and known."""
+    match = META_CHARSET.search(data[:4096])
+    if not match:
+        return None
+    name = match.group(1).decode("ascii").lower()
+    name = WIDE_ENCODINGS.get(name, name)
+    try:
+        return codecs.lookup(name).name
+    except LookupError:
+        return None
+
+
+def page_text(html: str, source: str) -> tuple[str | None, list[Issue]]:
+    """A decoded web page → (page text for the segmenter, issues); None when it has no main text."""
+    try:
+        tree = lxml.html.document_fromstring(html)  # trafilatura prunes the tree it is given: its own parse
+    except (lxml.etree.ParserError, ValueError):
+        tree = None
+    document = None
+    if tree is not None:
+        document = trafilatura.bare_extraction(
+            html, with_metadata=True, favor_precision=True, include_tables=False, include_comments=False,
+            include_images=False, deduplicate=False, date_extraction_params=dict(DATE_PARAMS),
+        )
+    body = _paragraphs(document.text if document is not None else "")
+    if not body:
+        return None, [Issue("no-main-text", source, 0, "a web page in which trafilatura finds no article text"
+                            " (an index, a login wall, a page of pictures?); skipped")]
+    title = _printed_headline(tree, _one_line(document.title or ""))
+    date = _date(document.date) or _date(htmldate.find_date(html, **DATE_PARAMS))
+    lines = []
+    paper = _one_line(document.sitename or "")
+    if paper and _is_paper_name(paper):
+        lines.append(paper)
+    if date:
+        lines.append(f"{date.year}年{date.month:02d}月{date.day:02d}日 星期{WEEKDAYS[date.weekday()]}")
+    if body and title and _one_line(body[0]) == title:
+        body = body[1:]  # the headline repeated as the text's first line
+    if title:
+        lines.append(title)
+    byline = _byline(document.author or "", "\n".join(body))
+    if byline:
+        lines.append(byline)
+    lines += body
+    return "\n\n".join(lines) + "\n", []
+
+
+def _paragraphs(text: str) -> list[str]:
+    return [line.strip() for line in (text or "").splitlines() if line.strip()]
+
+
+def _one_line(text: str) -> str:
+    return " ".join(text.split())
+
+
+def _date(value: str | None) -> dt.date | None:
+    try:
+        return dt.date.fromisoformat(value[:10]) if value else None
+    except ValueError:
+        return None
+
+
+def _is_paper_name(name: str) -> bool:
+    from build_archive.extract.segment import PAPER_NAME  # the segmenter's idea of a masthead line
+    return bool(PAPER_NAME.match(name))
+
+
+def _printed_headline(tree, title: str) -> str:
+    """The headline as printed in the page, when trafilatura took the <title> with site names around it.
+
+    Kept when some heading (h1–h4, or an element whose class or id says title) prints it as it
+    is; else the longest such heading text found inside it (`万田乡“共享农场”开园` in
+    `柯城区万田乡“共享农场”开园_城市频道_浙江在线`)."""
+    if tree is None or not title:
+        return title
+    body = tree.find("body")
+    texts = []
+    for element in (body.iter() if body is not None else ()):
+        if not isinstance(element.tag, str):
+            continue
+        if element.tag in HEADING_TAGS or TITLE_CLASS.search(f"{element.get('class', '')} {element.get('id', '')}"):
+            text = _one_line(element.text_content())
+            if 4 <= len(text) <= MAX_HEADLINE:
+                texts.append(text)
+    if title in texts:
+        return title
+    inside = [text for text in texts if text in title]
+    return max(inside, key=len) if inside else title
+
+
+def _byline(author: str, body: str) -> str | None:
+    """The author as a byline line (`程立平 汪海峰`, `记者 周子衡 通讯员 郑丽萍`), unless the text names them already."""
+    author = _one_line(AUTHOR_LABEL.sub("", _one_line(author)))
+    if not author:
+        return None
+    names = [token for token in re.split(r"[\s,，、;；]+", author) if token]
+    names = [re.sub(r"^(本报记者|记者|通讯员|见习记者|实习生|特约记者)[:：]?", "", token) for token in names]
+    if all(not name or name in body for name in names):
+        return None
+    return author
