@@ -30,6 +30,7 @@ import datetime as dt
 import re
 
 import htmldate
+import lxml.etree
 import lxml.html
 import trafilatura
 
@@ -86,16 +87,20 @@ def page_text(html: str, source: str) -> tuple[str | None, list[Issue]]:
                             " (an index, a login wall, a page of pictures?); skipped")]
     title = _printed_headline(tree, _one_line(document.title or ""))
     date = _date(document.date) or _date(htmldate.find_date(html, **DATE_PARAMS))
-    lines = []
-    paper = _one_line(document.sitename or "")
-    if paper and _is_paper_name(paper):
-        lines.append(paper)
-    if date:
-        lines.append(f"{date.year}年{date.month:02d}月{date.day:02d}日 星期{WEEKDAYS[date.weekday()]}")
     if body and title and _one_line(body[0]) == title:
         body = body[1:]  # the headline repeated as the text's first line
+    above, body = _above_headline(html, title, body)
+    paper = _one_line(document.sitename or "")
+    paper = paper if _is_paper_name(paper) else None
+    if date:
+        body, paper = _without_date_lines(body, date, paper)
+    lines = list(above)
+    if paper:
+        lines.append(paper)
     if title:
-        lines.append(title)
+        lines.append("# " + title)  # marked as a heading, as in a Markdown dump: the article's head
+    if date:
+        lines.append(f"{date.year}年{date.month:02d}月{date.day:02d}日 星期{WEEKDAYS[date.weekday()]}")
     byline = _byline(document.author or "", "\n".join(body))
     if byline:
         lines.append(byline)
@@ -120,7 +125,7 @@ def _date(value: str | None) -> dt.date | None:
 
 def _is_paper_name(name: str) -> bool:
     from build_archive.extract.segment import PAPER_NAME  # the segmenter's idea of a masthead line
-    return bool(PAPER_NAME.match(name))
+    return bool(name) and bool(PAPER_NAME.match(name))
 
 
 def _printed_headline(tree, title: str) -> str:
@@ -144,6 +149,48 @@ def _printed_headline(tree, title: str) -> str:
         return title
     inside = [text for text in texts if text in title]
     return max(inside, key=len) if inside else title
+
+
+def _above_headline(html: str, title: str, body: list[str]) -> tuple[list[str], list[str]]:
+    """(lines printed above the headline, the rest): a QR-code box or a site widget that
+    trafilatura took into the text (`扫一扫`, `关注更多精彩`) stays where the page prints it,
+    before the headline, so that the headline heads the article's text.
+
+    Positions are those of the first occurrence in the HTML source after <body>; a line not
+    found there as it is (entities, inline markup inside it) counts as below the headline."""
+    start = max(html.find("<body"), 0)
+    headline_at = html.find(title, start) if title else -1
+    if headline_at < 0:
+        return [], body
+    cut = 0
+    while cut < len(body) and 0 <= html.find(body[cut], start) < headline_at:
+        cut += 1
+    return body[:cut], body[cut:]
+
+
+# What a page's date line holds besides the date: time, weekday, labels (2023-04-11 10:02:55, 时间: …)
+_DATE_LINE_PARTS = re.compile(
+    r"\d{4}\s*[-./年]\s*\d{1,2}\s*[-./月]\s*\d{1,2}\s*日?|\d{1,2}:\d{2}(:\d{2})?|星期[一二三四五六日天]"
+    r"|(发布|更新)?(时间|日期)|[:：()（）\[\]【】|]"
+)
+LEADING_LINES = 3  # a date line sits under the headline, above the text
+
+
+def _without_date_lines(body: list[str], date: dt.date, paper: str | None) -> tuple[list[str], str | None]:
+    """The text without the page's own date line (`2022-07-02 09:16:08`, `2023-04-11 10:02:55 衢州日报`)
+    among its first lines: the page text's date line says it, in the form the segmenter knows.
+    A paper named on it becomes the paper line; a line with anything else on it is kept."""
+    from build_archive.extract.dates import masthead_date
+
+    kept = []
+    for i, line in enumerate(body):
+        guess = masthead_date([line]) if i < LEADING_LINES else None
+        rest = _one_line(_DATE_LINE_PARTS.sub(" ", line)) if guess and guess.value == date.isoformat() else None
+        if rest == "" or (rest and paper is None and _is_paper_name(rest)):
+            paper = paper or rest or None
+            continue
+        kept.append(line)
+    return kept, paper
 
 
 def _byline(author: str, body: str) -> str | None:
