@@ -7,10 +7,13 @@ than rules of ours would. Its result is written out as a page dump of the shape 
 segmenter already cuts (segment.py), so a web page goes through the same article rules
 as a copied text page:
 
+    <lines above the headline>   what trafilatura took from above it (a QR box), in page order
     <paper>                      only when the site's name is a paper's (今日龙游, 衢州日报)
+    # <kicker>                   the headline group, its first line marked: kicker (if printed),
+    <title>                      the printed headline,
+    <subhead>                    subhead (only under a kicker: see page_text)
     2021年09月08日 星期三         the publication date, as a page's date line
                                  (dates.masthead_date reads it; `date_source: page`)
-    <title>                      the printed headline
     <byline>                     the author, when trafilatura found one the text lacks
     <paragraph>                  the main text, one paragraph per line, blank lines between
     …
@@ -45,6 +48,9 @@ WEEKDAYS = "一二三四五六日"
 HEADING_TAGS = {"h1", "h2", "h3", "h4"}
 TITLE_CLASS = re.compile(r"title", re.IGNORECASE)
 MAX_HEADLINE = 80
+# the kicker (引题) above a headline and the subhead (副题) under it, by their class
+GROUP_CLASS = re.compile(r"yin_?ti|fu_?ti|kicker|sub_?-?title|subhead|deck|lead_?title", re.IGNORECASE)
+MAX_GROUP_LINE = 60
 # trafilatura's author field: `作者程立平 汪海峰` (its colon dropped), `记者 周子衡 通讯员 郑丽萍`
 AUTHOR_LABEL = re.compile(r"^(作者|文|撰稿|来源)\s*[:：/]?\s*")
 # <meta charset="gbk">, <meta http-equiv="Content-Type" content="text/html; charset=gb2312">
@@ -97,8 +103,17 @@ def page_text(html: str, source: str) -> tuple[str | None, list[Issue]]:
     lines = list(above)
     if paper:
         lines.append(paper)
+    kicker, subhead = _headline_group(tree, title)
+    # The group's first line is marked `# ` as in a Markdown dump: the segmenter's headline
+    # group starts there, and no line above it (a QR box) is taken into it.
+    if kicker:
+        lines.append("# " + kicker)
     if title:
-        lines.append("# " + title)  # marked as a heading, as in a Markdown dump: the article's head
+        lines.append(title if kicker else "# " + title)
+    if subhead and kicker:
+        # the segmenter reads a group of two as kicker / headline (print's order): a subhead
+        # alone would be taken for the headline, so it is left out (as trafilatura does)
+        lines.append(subhead)
     if date:
         lines.append(f"{date.year}年{date.month:02d}月{date.day:02d}日 星期{WEEKDAYS[date.weekday()]}")
     byline = _byline(document.author or "", "\n".join(body))
@@ -128,6 +143,44 @@ def _is_paper_name(name: str) -> bool:
     return bool(name) and bool(PAPER_NAME.match(name))
 
 
+def _headline_group(tree, title: str) -> tuple[str | None, str | None]:
+    """(kicker, subhead) printed around the headline element, which trafilatura leaves out.
+
+    The e-paper and news-site templates print them as the headline's neighbours in one box:
+    `<h3 class="yinti">…</h3><h1>headline</h1><h2 class="futi">…</h2>`. A neighbour counts
+    when it is a heading (h1–h6) or says so by its class (yinti, futi, subtitle, kicker …),
+    is short, and is next to the headline but for empty elements."""
+    if tree is None or not title:
+        return None, None
+    body = tree.find("body")
+    heads = [e for e in (body.iter() if body is not None else ()) if isinstance(e.tag, str)
+             and _one_line(e.text_content()) == title and (e.tag in HEADING_TAGS or _says_title(e))]
+    if not heads:
+        return None, None
+    head = heads[-1]  # the innermost
+
+    def neighbour(siblings) -> str | None:
+        for element in siblings:
+            if not isinstance(element.tag, str):
+                continue
+            text = _one_line(element.text_content())
+            if not text:
+                continue  # an empty <h3 class="yinti"></h3>
+            is_head = element.tag in HEADING_TAGS or element.tag in ("h5", "h6") or GROUP_CLASS.search(_classes(element))
+            return text if is_head and len(text) <= MAX_GROUP_LINE and text != title else None
+        return None
+
+    return neighbour(head.itersiblings(preceding=True)), neighbour(head.itersiblings())
+
+
+def _classes(element) -> str:
+    return f"{element.get('class', '')} {element.get('id', '')}"
+
+
+def _says_title(element) -> bool:
+    return bool(TITLE_CLASS.search(_classes(element)))
+
+
 def _printed_headline(tree, title: str) -> str:
     """The headline as printed in the page, when trafilatura took the <title> with site names around it.
 
@@ -141,7 +194,7 @@ def _printed_headline(tree, title: str) -> str:
     for element in (body.iter() if body is not None else ()):
         if not isinstance(element.tag, str):
             continue
-        if element.tag in HEADING_TAGS or TITLE_CLASS.search(f"{element.get('class', '')} {element.get('id', '')}"):
+        if element.tag in HEADING_TAGS or _says_title(element):
             text = _one_line(element.text_content())
             if 4 <= len(text) <= MAX_HEADLINE:
                 texts.append(text)
