@@ -143,6 +143,15 @@ def test_same_file_same_text(tmp_path):
     assert len(texts) == 1
 
 
+def test_the_memo_keeps_a_web_page_text_between_builds(tmp_path, monkeypatch):
+    (tmp_path / "page.html").write_text(ARTICLE.format(charset="utf-8", title=TITLE), "utf-8")
+    first = corpus.EncodingMemo({}, {})
+    plain = corpus.read_corpus(tmp_path, first)
+    assert len(first.current) == 1
+    monkeypatch.setattr(webpage, "page_text", lambda *args: pytest.fail("read again"))
+    assert corpus.read_corpus(tmp_path, corpus.EncodingMemo(first.current, {})) == plain
+
+
 @pytest.mark.parametrize("charset, codec", [("gbk", "gbk"), ("gb2312", "gb18030"), ("utf-8", "utf-8")])
 def test_the_declared_charset_is_used(charset, codec):
     data = ARTICLE.format(charset=charset, title=TITLE).encode(codec)

@@ -119,9 +119,10 @@ def _candidates(data: bytes):
 
 @dataclass
 class EncodingMemo:
-    """Content hash -> the encoding those very bytes were read with, kept by the build's cache
-    between builds: the Chinese-text check takes most of the reading time. `current` holds the
-    files read this time (what to keep for the next build)."""
+    """Content hash -> the encoding those very bytes were read with (for a web page: the page
+    text read from them), kept by the build's cache between builds: the Chinese-text check
+    (trafilatura) takes most of the reading time. `current` holds the files read this time
+    (what to keep for the next build)."""
 
     previous: dict[bytes, str]
     current: dict[bytes, str]
@@ -213,7 +214,12 @@ def read_page(path: Path, source: str, known: EncodingMemo | None = None) -> tup
 def read_web_page(data: bytes, source: str, known: EncodingMemo | None = None) -> tuple[str | None, list[Issue]]:
     """A saved web page's bytes → the page text of its article (extract/webpage.py), or None.
 
-    The HTML is decoded as its <meta charset> says when that reads cleanly, else like a page dump."""
+    The HTML is decoded as its <meta charset> says when that reads cleanly, else like a page dump.
+    trafilatura takes 20–100 ms a page: `known` keeps the text of a page read without issues."""
+    key = hashlib.blake2b(b"web page\0" + data, digest_size=16).digest() if known else b""
+    remembered = known.get(key) if known else None
+    if remembered is not None:
+        return remembered, []
     html, issues = None, []
     declared = None if _bom_encoding(data) else webpage.declared_encoding(data)
     if declared:
@@ -231,6 +237,8 @@ def read_web_page(data: bytes, source: str, known: EncodingMemo | None = None) -
         return None, issues
     text = text.replace("\u2028", "\n").replace("\u2029", "\n")
     text, _, _ = remove_control_characters(text)  # the HTML's own were reported by decode
+    if known and not issues:
+        known.current[key] = text
     return text, issues
 
 
