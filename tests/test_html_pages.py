@@ -194,5 +194,16 @@ def test_a_web_page_not_in_html_is_still_read_as_its_text():
     assert text is not None or [i.kind for i in issues] == ["no-main-text"]
 
 
+def test_a_big_saved_page_is_read_and_a_huge_one_is_not(tmp_path, monkeypatch):
+    page = ARTICLE.format(charset="utf-8", title=TITLE)
+    script = "<script>var data = '" + "x" * 3_000_000 + "';</script>"  # WeChat pages carry MBs of script
+    (tmp_path / "big.html").write_text(page.replace("</body>", script + "</body>"), "utf-8")
+    text, issues = corpus.read_page(tmp_path / "big.html", "big.html")
+    assert issues == [] and TITLE in text
+    monkeypatch.setattr(corpus, "MAX_WEB_PAGE_BYTES", 1_000_000)
+    text, issues = corpus.read_page(tmp_path / "big.html", "big.html")
+    assert text is None and [i.kind for i in issues] == ["too-large"] and "web page" in issues[0].message
+
+
 def test_web_page_suffixes():
     assert webpage.is_web_page("a.html") and webpage.is_web_page("B.HTM") and not webpage.is_web_page("a.txt")

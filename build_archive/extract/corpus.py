@@ -10,7 +10,8 @@ A file the build cannot use is skipped with an Issue naming it, and the build
 goes on with the rest:
 
 - `empty`: 0 bytes, or only white space;
-- `too-large`: over MAX_BYTES (a page dump is 5–50 kB; 2 MB is no single page);
+- `too-large`: over MAX_BYTES (a page dump is 5–50 kB; 2 MB is no single page), for a web
+  page over MAX_WEB_PAGE_BYTES (its scripts and styles make it 0.1–3 MB);
 - `binary`: NUL bytes (over 1 %, or in a file that does not decode) without a
   UTF-16/UTF-32 byte order mark;
 - `undecodable`: no encoding gives plausible Chinese text;
@@ -40,6 +41,7 @@ SOURCES_FILE = "sources.yml"
 PAGE_SUFFIXES = (".txt", *webpage.SUFFIXES)  # what read_corpus reads, lower or upper case
 SOURCE_KEYS = {"date", "paper", "page", "title", "note", "url"}
 MAX_BYTES = 2_000_000
+MAX_WEB_PAGE_BYTES = 20_000_000  # a saved news page holds its scripts and styles: 0.1–3 MB
 MAX_INVALID_BYTES = 10  # more broken UTF-8 than this, and the file is not UTF-8
 MAX_NUL_SHARE = 0.01  # a few stray NUL bytes in text are control characters
 
@@ -200,13 +202,16 @@ def decode(data: bytes, source: str, known: EncodingMemo | None = None) -> tuple
 def read_page(path: Path, source: str, known: EncodingMemo | None = None) -> tuple[str | None, list[Issue]]:
     try:
         size = path.stat().st_size
-        if size > MAX_BYTES:
-            return None, [Issue("too-large", source, 0, f"{size / 1e6:.1f} MB, over the {MAX_BYTES / 1e6:.0f} MB"
-                                " limit for one page dump (is it several pages, or not a page?); skipped")]
+        web = webpage.is_web_page(path.name)
+        limit = MAX_WEB_PAGE_BYTES if web else MAX_BYTES
+        if size > limit:
+            return None, [Issue("too-large", source, 0, f"{size / 1e6:.1f} MB, over the {limit / 1e6:.0f} MB"
+                                f" limit for one {'web page' if web else 'page dump'}"
+                                " (is it several pages, or not a page?); skipped")]
         data = path.read_bytes()
     except OSError as error:
         return None, [Issue("unreadable", source, 0, f"cannot read the file ({error.strerror}); skipped")]
-    if webpage.is_web_page(path.name):
+    if web:
         return read_web_page(data, source, known)
     return decode(data, source, known)
 
