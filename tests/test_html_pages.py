@@ -136,6 +136,32 @@ def test_kicker_and_subhead_printed_around_the_headline(tmp_path, kicker, subhea
     assert (article.title, article.subtitle) == ("横山镇“稻鸭共养”迎来双丰收", subtitle)
 
 
+NO_DATE = """<html><head><meta charset="utf-8"><title>衢江区举办农民丰收节_衢江新闻网</title></head><body>
+<div class="top">{top}</div><div class="nav"><a>首页</a><a>衢江新闻</a></div>
+<h1>衢江区举办农民丰收节</h1>{date_line}
+<div class="content">
+<p>2019年9月23日,衢江区在杜泽镇举办中国农民丰收节庆祝活动,来自全区的500多名农民参加。</p>
+<p>活动现场展示了衢江区各乡镇的特色农产品,吸引了大批市民前来选购。</p>
+<p>据介绍,衢江区今年粮食总产量预计比去年增长3%。</p>
+<script>var published = "2018-05-05";</script>
+</div></body></html>"""
+
+
+@pytest.mark.parametrize("top, date_line, date", [
+    # the only full date is the event's, in a sentence: no page date (htmldate says 2019-01-01)
+    ("", "", None),
+    # the site's top bar shows the day the page was saved: not the publication date
+    ("今天是2024年5月8日 星期三", "", None),
+    ("今天是2024年5月8日 星期三", '<div class="time">发布时间:2019-09-24 10:02</div>', "2019-09-24"),
+    ("", '<div class="info">2019年09月24日 来源:衢江新闻网</div>', "2019-09-24"),
+    ("", "<p>2019年09月24日</p>", "2019-09-24"),
+])
+def test_the_page_date_is_printed_below_the_headline_outside_the_sentences(top, date_line, date):
+    text, _ = webpage.page_text(NO_DATE.format(top=top, date_line=date_line), "page.html")
+    page_dates = [line for line in text.split("\n\n") if re.fullmatch(r"\d{4}年\d\d月\d\d日 星期.", line)]
+    assert page_dates == ([] if date is None else [f"{date[:4]}年{date[5:7]}月{date[8:]}日 星期二"])
+
+
 def test_same_file_same_text(tmp_path):
     path = tmp_path / "page.html"
     path.write_text(ARTICLE.format(charset="utf-8", title=TITLE), "utf-8")

@@ -42,7 +42,12 @@ from build_archive.models import Issue
 SUFFIXES = (".html", ".htm")
 # htmldate rejects dates after this; today's date would make the text depend on the day of the build
 LATEST_DATE = "2099-12-31"
-DATE_PARAMS = {"original_date": True, "extensive_search": True, "max_date": LATEST_DATE}
+# Dates from the page's markup (meta tags, <time>, the address): trafilatura's own.
+MARKUP_DATE = {"original_date": True, "extensive_search": False, "max_date": LATEST_DATE}
+# htmldate's search of the page's text: also finds dates the article mentions, in scripts,
+# and pads a year alone to YYYY-01-01; so its date is taken only when the page prints it
+# in full below the headline, outside the article's sentences (see _page_date).
+TEXT_DATE = {"original_date": True, "extensive_search": True, "max_date": LATEST_DATE}
 WEEKDAYS = "一二三四五六日"
 # A <title> wraps the headline in site names: 柯城区万田乡“共享农场”开园_城市频道_浙江在线
 HEADING_TAGS = {"h1", "h2", "h3", "h4"}
@@ -85,14 +90,14 @@ def page_text(html: str, source: str) -> tuple[str | None, list[Issue]]:
     if tree is not None:
         document = trafilatura.bare_extraction(
             html, with_metadata=True, favor_precision=True, include_tables=False, include_comments=False,
-            include_images=False, deduplicate=False, date_extraction_params=dict(DATE_PARAMS),
+            include_images=False, deduplicate=False, date_extraction_params=dict(MARKUP_DATE),
         )
     body = _paragraphs(document.text if document is not None else "")
     if not body:
         return None, [Issue("no-main-text", source, 0, "a web page in which trafilatura finds no article text"
                             " (an index, a login wall, a page of pictures?); skipped")]
     title = _printed_headline(tree, _one_line(document.title or ""))
-    date = _date(document.date) or _date(htmldate.find_date(html, **DATE_PARAMS))
+    date = _page_date(tree, html, title, document.date, body)
     if body and title and _one_line(body[0]) == title:
         body = body[1:]  # the headline repeated as the text's first line
     above, body = _above_headline(html, title, body)
@@ -136,6 +141,50 @@ def _date(value: str | None) -> dt.date | None:
         return dt.date.fromisoformat(value[:10]) if value else None
     except ValueError:
         return None
+
+
+def _page_date(tree, html: str, title: str, from_markup: str | None, body: list[str]) -> dt.date | None:
+    """The publication date, first that applies:
+
+    1. trafilatura's, from the markup (meta tags, <time>, the address); a first of the month
+       only when the page prints it too (htmldate pads a month alone with 01);
+    2. the first date line printed below the headline, outside the article's sentences
+       (`2021年11月25日 08:41:37 来源: …`, `发布时间:2019-09-24`: what dates.masthead_date reads);
+    3. htmldate's search of the whole page, when the page prints that date there too.
+
+    Not above the headline: a site's top bar shows the day the page was saved. Not inside
+    the article's sentences: those are the dates it reports. Else no date (the article rules
+    may infer one from the text, and say so)."""
+    from build_archive.extract.dates import masthead_date
+
+    pieces = _pieces_below_headline(tree, title, body)
+    date = _date(from_markup)
+    if date and (date.day != 1 or _printed_in(pieces, date)):
+        return date
+    for piece in pieces:
+        guess = masthead_date([piece])
+        if guess and guess.precision == "day":
+            return dt.date.fromisoformat(guess.value)
+    date = _date(htmldate.find_date(html, **TEXT_DATE))
+    return date if date and _printed_in(pieces, date) else None
+
+
+def _pieces_below_headline(tree, title: str, body: list[str]) -> list[str]:
+    """The page's text pieces (text nodes) below the headline that are not in an article sentence."""
+    if tree is None:
+        return []
+    pieces = [_one_line(t) for t in tree.xpath("//body//text()[not(ancestor::script) and not(ancestor::style)]")]
+    pieces = [piece for piece in pieces if piece]
+    if title in pieces:
+        pieces = pieces[pieces.index(title) + 1 :]
+    prose = [line for line in body if re.search(r"[，。,;；!！?？]", line) and len(line) > 30]
+    return [piece for piece in pieces if not any(piece in line for line in prose)]
+
+
+def _printed_in(pieces: list[str], date: dt.date) -> bool:
+    """Is `date` printed in full (year, month and day) in one of the pieces?"""
+    printed = re.compile(rf"(?<!\d){date.year}\s*[-./年]\s*0?{date.month}\s*[-./月]\s*0?{date.day}(?!\d)")
+    return any(printed.search(piece) for piece in pieces)
 
 
 def _is_paper_name(name: str) -> bool:
