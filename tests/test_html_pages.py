@@ -155,6 +155,8 @@ NO_DATE = """<html><head><meta charset="utf-8"><title>衢江区举办农民丰�
     ("今天是2024年5月8日 星期三", '<div class="time">发布时间:2019-09-24 10:02</div>', "2019-09-24"),
     ("", '<div class="info">2019年09月24日 来源:衢江新闻网</div>', "2019-09-24"),
     ("", "<p>2019年09月24日</p>", "2019-09-24"),
+    ('<span class="date">2024-05-08</span>', "", None),  # a top bar htmldate reads as markup
+    ('<span id="time">2024-05-08 10:00</span>', '<div class="info">2019年09月24日 来源:衢江新闻网</div>', "2019-09-24"),
 ])
 def test_the_page_date_is_printed_below_the_headline_outside_the_sentences(top, date_line, date):
     text, _ = webpage.page_text(NO_DATE.format(top=top, date_line=date_line), "page.html")

@@ -146,39 +146,41 @@ def _date(value: str | None) -> dt.date | None:
 def _page_date(tree, html: str, title: str, from_markup: str | None, body: list[str]) -> dt.date | None:
     """The publication date, first that applies:
 
-    1. trafilatura's, from the markup (meta tags, <time>, the address); a first of the month
-       only when the page prints it too (htmldate pads a month alone with 01);
+    1. trafilatura's, from the markup (meta tags, <time>, elements classed date/time): unless the
+       page prints it only above the headline (a site's top bar shows the day the page was
+       saved), and a first of the month only when printed below it (htmldate pads a month
+       alone with 01);
     2. the first date line printed below the headline, outside the article's sentences
        (`2021年11月25日 08:41:37 来源: …`, `发布时间:2019-09-24`: what dates.masthead_date reads);
     3. htmldate's search of the whole page, when the page prints that date there too.
 
-    Not above the headline: a site's top bar shows the day the page was saved. Not inside
-    the article's sentences: those are the dates it reports. Else no date (the article rules
-    may infer one from the text, and say so)."""
+    Never a date found only in the article's sentences: those are the dates it reports. Else
+    no date (the article rules may infer one from the text, and say so)."""
     from build_archive.extract.dates import masthead_date
 
-    pieces = _pieces_below_headline(tree, title, body)
+    above, below = _pieces_around_headline(tree, title, body)
     date = _date(from_markup)
-    if date and (date.day != 1 or _printed_in(pieces, date)):
+    if date and (_printed_in(below, date) or (date.day != 1 and not _printed_in(above, date))):
         return date
-    for piece in pieces:
+    for piece in below:
         guess = masthead_date([piece])
         if guess and guess.precision == "day":
             return dt.date.fromisoformat(guess.value)
     date = _date(htmldate.find_date(html, **TEXT_DATE))
-    return date if date and _printed_in(pieces, date) else None
+    return date if date and _printed_in(below, date) else None
 
 
-def _pieces_below_headline(tree, title: str, body: list[str]) -> list[str]:
-    """The page's text pieces (text nodes) below the headline that are not in an article sentence."""
+def _pieces_around_headline(tree, title: str, body: list[str]) -> tuple[list[str], list[str]]:
+    """The page's text pieces (text nodes) above the headline, and those below it that are not
+    in one of the article's sentences. No headline found: all pieces count as below."""
     if tree is None:
-        return []
+        return [], []
     pieces = [_one_line(t) for t in tree.xpath("//body//text()[not(ancestor::script) and not(ancestor::style)]")]
     pieces = [piece for piece in pieces if piece]
-    if title in pieces:
-        pieces = pieces[pieces.index(title) + 1 :]
+    at = pieces.index(title) if title in pieces else -1
+    above, below = pieces[: max(at, 0)], pieces[at + 1 :]
     prose = [line for line in body if re.search(r"[，。,;；!！?？]", line) and len(line) > 30]
-    return [piece for piece in pieces if not any(piece in line for line in prose)]
+    return above, [piece for piece in below if not any(piece in line for line in prose)]
 
 
 def _printed_in(pieces: list[str], date: dt.date) -> bool:
