@@ -109,3 +109,15 @@ def test_traditional_layout_pages_get_their_districts(page, districts):
     articles, _ = pipeline.inspect([LAYOUTS / page])
     assert [a.districts for a in articles][:1] == [districts]
     assert any(ch in articles[0].body for ch in "區縣鄉鎮龍")  # printed text kept traditional
+
+
+@pytest.mark.parametrize("page", ["A_08.txt", "F2_04.txt", "G1_05.txt", "H_04.txt", "M_03.txt"])
+def test_traditional_layout_page_matches_like_its_simplified_form(tmp_path, page):
+    """The mirror pages of tests/data/layouts, and the same pages converted to simplified
+    characters: the same articles get the same districts and themes."""
+    printed = LAYOUTS / page
+    converted = tmp_path / page
+    converted.write_text(opencc.OpenCC("t2s").convert(printed.read_text("utf-8")), "utf-8")
+    traditional, _ = pipeline.inspect([printed])
+    simplified, _ = pipeline.inspect([converted])
+    assert [(a.districts, a.themes) for a in traditional] == [(a.districts, a.themes) for a in simplified]
