@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import calendar
 import functools
-import hashlib
 import html
 import re
 from collections import Counter, defaultdict
@@ -29,7 +28,7 @@ import yaml
 from build_archive.site import chart, datafiles
 from build_archive.extract import dates
 from build_archive.models import Article
-from build_archive.addresses import DISTRICT_SLUGS
+from build_archive.addresses import DISTRICT_SLUGS, name_slug
 from build_archive.site.render import escape_markdown
 
 PAGE_SIZE = 100
@@ -42,7 +41,6 @@ DISTRICT_ORDER = (*DISTRICT_SLUGS, NO_DISTRICT)  # 衢州市, then the six distr
 DISTRICT_COLOURS = {**dict(zip(DISTRICT_SLUGS, chart.PALETTE)), NO_DISTRICT: chart.OTHER_COLOUR}
 # Names that may be used as file names as they are; anything else is hashed. CJK only:
 # no path syntax, and no two names that a case-insensitive USB stick would merge.
-_PLAIN_NAME = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff·]{1,30}")
 
 chronological = datafiles.chronological
 
@@ -52,12 +50,6 @@ def newest_first(articles: Iterable[Article]) -> list[Article]:
 
 
 # --- paths and links ------------------------------------------------------------
-
-
-def name_slug(name: str) -> str:
-    if _PLAIN_NAME.fullmatch(name):
-        return name
-    return "n-" + hashlib.sha1(name.encode("utf-8")).hexdigest()[:10]
 
 
 def _link(from_page: str, to_page: str) -> str:

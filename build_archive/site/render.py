@@ -10,7 +10,7 @@ import re
 import yaml
 
 from build_archive.extract import dates
-from build_archive.addresses import article_id
+from build_archive.addresses import article_id, issue_link, page_range
 from build_archive.models import Article, ArticleLink
 
 # Python-Markdown reads these anywhere in a line: backslash-escape them.
@@ -51,19 +51,8 @@ def link_meta(link: ArticleLink) -> dict:
             "date_display": dates.display(link.date, link.date_precision)}
 
 
-# A printed page: "1—4版", "第3版", "A12版", "00002 综合新闻" → first (and last) page.
-_PAGE = re.compile(r"([A-Za-z]?)0*(\d+)(?:\s*[—–\-~至]\s*([A-Za-z]?)0*(\d+))?")
 # What BibTeX reads as markup in a field.
 _BIBTEX_SPECIAL = re.compile(r"([\\{}%&#$_^~])")
-
-
-def page_range(page: str | None) -> tuple[str | None, str | None]:
-    """The first and last page of a printed page label, or (None, None)."""
-    m = _PAGE.search(page or "")
-    if not m:
-        return None, None
-    first = m.group(1) + m.group(2)
-    return first, (m.group(3) + m.group(4)) if m.group(4) else first
 
 
 _BIBTEX_WORDS = {"\\": r"\textbackslash{}", "^": r"\^{}", "~": r"\~{}"}
@@ -94,6 +83,15 @@ def citation_formats(article: Article, article_id_: str) -> dict[str, str]:
     return {"ris": "\n".join(ris) + "\n", "bibtex": bibtex}
 
 
+LEAD_CHARS = 60
+
+
+def lead(article: Article) -> str:
+    """The start of the article's first paragraph (the issue view's "first line")."""
+    text = next((b for b in article.body.split("\n\n") if b and not b.startswith("## ")), "")
+    return text[:LEAD_CHARS] + ("…" if len(text) > LEAD_CHARS else "")
+
+
 def front_matter(article: Article) -> dict:
     first_page, last_page = page_range(article.page)
     return {
@@ -111,6 +109,9 @@ def front_matter(article: Article) -> dict:
         "page": article.page,
         "first_page": first_page,
         "last_page": last_page,
+        "issue": issue_link(article),  # the issue view at this article's page (site/issues.py)
+        "page_order": article.ordinal,  # position on its printed page
+        "lead": lead(article),
         "source": article.source,
         "source_line": article.line,
         "captions": [caption.display() for caption in article.captions],

@@ -16,8 +16,8 @@ from __future__ import annotations
 import uuid
 from xml.sax.saxutils import escape, quoteattr
 
+from build_archive.addresses import name_slug
 from build_archive.models import Article
-from build_archive.site.indexes import name_slug
 
 FEED_SIZE = 50
 FEED_PATH = "feed.xml"
