@@ -55,7 +55,7 @@ from pathlib import Path
 import yaml
 
 from build_archive.site import builder, datafiles, indexes, issues, syndication
-from build_archive.search import parts, indexing
+from build_archive.search import bigrams, parts, indexing
 from build_archive.models import Article, Caption
 from build_archive.progress import Progress
 
@@ -208,6 +208,7 @@ def docs_files(rows: list[dict]) -> dict[str, str]:
     files[datafiles.CSV_PATH] = datafiles.articles_csv(ordered)
     files.update(syndication.syndication_files(articles, os.environ.get("SITE_URL", "")))
     files.update(issues.issue_files(articles))
+    files[bigrams.FOLD_SCRIPT] = bigrams.fold_script()
     files.update({f"{a.slug}.md": "" for a in articles})
     return files
 

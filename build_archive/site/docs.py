@@ -5,6 +5,7 @@ import os
 from typing import Iterator
 
 from build_archive.models import Article
+from build_archive.search import bigrams
 from build_archive.scale import parallel
 from build_archive.site import datafiles, indexes, issues, render, syndication
 
@@ -30,6 +31,7 @@ def docs_items(articles: list[Article], unchanged=None) -> Iterator[tuple[str, s
     yield from indexes.build_indexes(articles).items()
     yield from datafiles.data_files(articles).items()  # docs/data/articles.json, .csv
     yield from issues.issue_files(articles).items()  # papers/: the issue view
+    yield bigrams.FOLD_SCRIPT, bigrams.fold_script()  # the search page's traditional → simplified table
     yield from syndication.syndication_files(articles, os.environ.get("SITE_URL", "")).items()  # feeds, OpenSearch
 
 def docs_files(articles: list[Article], unchanged=None) -> dict[str, str | None]:
