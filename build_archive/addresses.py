@@ -18,6 +18,10 @@ DISTRICT_SLUGS = {
 }
 
 _DATE = re.compile(r"\d{4}(-\d{2}){0,2}")
+# A name that can be a file name as it is (CJK and ·): no path syntax, no case to fold.
+_PLAIN_NAME = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff·]{1,30}")
+# A printed page: "1—4版", "第3版", "A12版", "00002 综合新闻" → first (and last) page.
+_PAGE = re.compile(r"([A-Za-z]?)0*(\d+)(?:\s*[—–\-~至]\s*([A-Za-z]?)0*(\d+))?")
 
 
 def article_id(article: Article) -> str:
@@ -56,3 +60,50 @@ def assign_slugs(articles: list[Article], report: Report) -> list[Article]:
         seen[slug] = article
         out.append(article)
     return out
+
+
+def name_slug(name: str) -> str:
+    """A district's, theme's, author's or paper's file name: the name itself when plain, else a hash."""
+    if _PLAIN_NAME.fullmatch(name):
+        return name
+    return "n-" + hashlib.sha1(name.encode("utf-8")).hexdigest()[:10]
+
+
+def page_range(page: str | None) -> tuple[str | None, str | None]:
+    """The first and last page of a printed page label, or (None, None)."""
+    m = _PAGE.search(page or "")
+    if not m:
+        return None, None
+    first = m.group(1) + m.group(2)
+    return first, (m.group(3) + m.group(4)) if m.group(4) else first
+
+
+# --- the issue view (site/issues.py): papers/<paper>/<YYYY-MM-DD>.md ---------------------
+
+PAPERS = "papers"
+
+
+def paper_path(paper: str | None) -> str:
+    return f"{PAPERS}/{name_slug(paper)}.md" if paper else f"{PAPERS}/unknown.md"
+
+
+def issue_path(paper: str, date: str) -> str:
+    return f"{PAPERS}/{name_slug(paper)}/{date}.md"
+
+
+def page_anchor(label: str | None) -> str:
+    """A printed page's anchor on its issue page: `p3`, `pA12`; `p-unknown` without a page."""
+    first, _ = page_range(label)
+    return f"p{first}" if first else "p-unknown"
+
+
+def in_an_issue(article: Article) -> bool:
+    """Only an article whose paper and day are known belongs to an issue: none is guessed."""
+    return bool(article.paper and article.date and len(article.date) == 10)
+
+
+def issue_link(article: Article) -> str | None:
+    """The article's issue view at its page (site-relative), when it is in an issue."""
+    if not in_an_issue(article):
+        return None
+    return f"{issue_path(article.paper, article.date)[:-3]}.html#{page_anchor(article.page)}"

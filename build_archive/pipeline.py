@@ -111,7 +111,7 @@ def run_stages(options: BuildOptions, progress: Progress | None = None) -> Build
         report.issues += issues
         stage.advance(len(pages))
     if not pages:
-        result.error = (f"no readable page dump (*.txt) in {options.corpus_dir};"
+        result.error = (f"no readable page dump (*.txt, *.html, *.htm) in {options.corpus_dir};"
                         f" the previous site in {options.site_dir} is untouched")
         return result
     entries, issues = corrections_io.load_corrections(options.corpus_dir / corrections_io.FILE_NAME)

@@ -8,6 +8,13 @@ import threading
 from pathlib import Path
 
 import pytest
+from hypothesis import settings
+
+# Every property test is deterministic: the same examples on every run, no example
+# database carrying failures from one run into the next, and a failure prints the
+# blob that reproduces it (@reproduce_failure).
+settings.register_profile("repro", derandomize=True, database=None, print_blob=True)
+settings.load_profile("repro")
 
 PROJECT = Path(__file__).resolve().parent.parent
 CHROMIUM = "/usr/bin/chromium"

@@ -17,6 +17,7 @@ import jinja2
 import pytest
 import yaml
 
+from build_archive import addresses
 from build_archive.site import indexes, builder
 
 PROJECT = Path(__file__).resolve().parent.parent
@@ -326,8 +327,8 @@ def test_a_retitled_article_is_keyed_by_the_start_of_its_body():
 @pytest.mark.parametrize("name", ["柯城区", "营商环境", "汪宇鑫", "伊丽莎白·泰勒", "共享联盟衢江站", "Tom 王",
                                   "a/b", "x" * 5, "很" * 31, "衢州市 ", "﨑"])
 def test_chip_paths_agree_with_the_index_pages(name):
-    """The template's name rule is indexes.name_slug's; a name it cannot hash links to the overview."""
+    """The template's name rule is addresses.name_slug's; a name it cannot hash links to the overview."""
     env = jinja2.Environment(loader=jinja2.FileSystemLoader(PROJECT / "overrides"))
     macro = env.get_template("partials/qz-names.html").module.name_path
-    slug = indexes.name_slug(name)
+    slug = addresses.name_slug(name)
     assert str(macro("authors", name)) == (f"authors/{name}.html" if slug == name else "authors/index.html")

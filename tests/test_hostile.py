@@ -362,7 +362,11 @@ def test_failed_build_leaves_the_previous_site_untouched(previous_site, monkeypa
         assert result.code == 1
         assert "the previous site" in result.err and "untouched" in result.err
     assert snapshot(previous_site / "site") == before
-    assert sorted(p.name for p in previous_site.iterdir()) == ["corpus", "docs", "site"]  # no staging left
+    # no staging left; the report files say what failed
+    reports = [] if replacement is _interrupted else ["build-report.json", "build-report.txt"]
+    assert sorted(p.name for p in previous_site.iterdir()) == [*reports, "corpus", "docs", "site"]
+    if reports:
+        assert "untouched" in (previous_site / "build-report.txt").read_text("utf-8")
 
 
 def test_nothing_readable_leaves_the_previous_site_untouched(previous_site):

@@ -1,14 +1,22 @@
 """Reading the corpus folder: page dumps and `sources.yml` (the I/O edge).
 
+Page files are text dumps (`*.txt`) and web pages saved from a browser (`*.html`,
+`*.htm`): a web page's text is what trafilatura finds in it, written out as a page
+dump (extract/webpage.py); that text is the page's `PageFile.text`, the text
+conservation accounts for. The resources a browser saves beside a page
+(`<name>_files/`, `<name>.files/`) are not pages.
+
 A file the build cannot use is skipped with an Issue naming it, and the build
 goes on with the rest:
 
 - `empty`: 0 bytes, or only white space;
-- `too-large`: over MAX_BYTES (a page dump is 5–50 kB; 2 MB is no single page);
+- `too-large`: over MAX_BYTES (a page dump is 5–50 kB; 2 MB is no single page), for a web
+  page over MAX_WEB_PAGE_BYTES (its scripts and styles make it 0.1–3 MB);
 - `binary`: NUL bytes (over 1 %, or in a file that does not decode) without a
   UTF-16/UTF-32 byte order mark;
 - `undecodable`: no encoding gives plausible Chinese text;
-- `unreadable`, `outside-corpus`: the OS refused, or a link leads out of the corpus.
+- `unreadable`, `outside-corpus`: the OS refused, or a link leads out of the corpus;
+- `no-main-text`: a web page in which trafilatura finds no article text.
 
 What is repaired is counted, never silently dropped: `control-characters`
 (removed) and `invalid-bytes` (a few broken UTF-8 sequences shown as �).
@@ -26,12 +34,14 @@ from pathlib import Path
 import charset_normalizer
 import yaml
 
-from build_archive.extract import dates
+from build_archive.extract import dates, webpage
 from build_archive.models import Issue
 
 SOURCES_FILE = "sources.yml"
+PAGE_SUFFIXES = (".txt", *webpage.SUFFIXES)  # what read_corpus reads, lower or upper case
 SOURCE_KEYS = {"date", "paper", "page", "title", "note", "url"}
 MAX_BYTES = 2_000_000
+MAX_WEB_PAGE_BYTES = 20_000_000  # a saved news page holds its scripts and styles: 0.1–3 MB
 MAX_INVALID_BYTES = 10  # more broken UTF-8 than this, and the file is not UTF-8
 MAX_NUL_SHARE = 0.01  # a few stray NUL bytes in text are control characters
 
@@ -111,9 +121,10 @@ def _candidates(data: bytes):
 
 @dataclass
 class EncodingMemo:
-    """Content hash -> the encoding those very bytes were read with, kept by the build's cache
-    between builds: the Chinese-text check takes most of the reading time. `current` holds the
-    files read this time (what to keep for the next build)."""
+    """Content hash -> the encoding those very bytes were read with (for a web page: the page
+    text read from them), kept by the build's cache between builds: the Chinese-text check
+    (trafilatura) takes most of the reading time. `current` holds the files read this time
+    (what to keep for the next build)."""
 
     previous: dict[bytes, str]
     current: dict[bytes, str]
@@ -191,13 +202,49 @@ def decode(data: bytes, source: str, known: EncodingMemo | None = None) -> tuple
 def read_page(path: Path, source: str, known: EncodingMemo | None = None) -> tuple[str | None, list[Issue]]:
     try:
         size = path.stat().st_size
-        if size > MAX_BYTES:
-            return None, [Issue("too-large", source, 0, f"{size / 1e6:.1f} MB, over the {MAX_BYTES / 1e6:.0f} MB"
-                                " limit for one page dump (is it several pages, or not a page?); skipped")]
+        web = webpage.is_web_page(path.name)
+        limit = MAX_WEB_PAGE_BYTES if web else MAX_BYTES
+        if size > limit:
+            return None, [Issue("too-large", source, 0, f"{size / 1e6:.1f} MB, over the {limit / 1e6:.0f} MB"
+                                f" limit for one {'web page' if web else 'page dump'}"
+                                " (is it several pages, or not a page?); skipped")]
         data = path.read_bytes()
     except OSError as error:
         return None, [Issue("unreadable", source, 0, f"cannot read the file ({error.strerror}); skipped")]
+    if web:
+        return read_web_page(data, source, known)
     return decode(data, source, known)
+
+
+def read_web_page(data: bytes, source: str, known: EncodingMemo | None = None) -> tuple[str | None, list[Issue]]:
+    """A saved web page's bytes → the page text of its article (extract/webpage.py), or None.
+
+    The HTML is decoded as its <meta charset> says when that reads cleanly, else like a page dump.
+    trafilatura takes 20–100 ms a page: `known` keeps the text of a page read without issues."""
+    key = hashlib.blake2b(b"web page\0" + data, digest_size=16).digest() if known else b""
+    remembered = known.get(key) if known else None
+    if remembered is not None:
+        return remembered, []
+    html, issues = None, []
+    declared = None if _bom_encoding(data) else webpage.declared_encoding(data)
+    if declared:
+        try:
+            html = data.decode(declared).replace("\r\n", "\n").replace("\r", "\n")
+        except UnicodeDecodeError:
+            html = None
+    if html is None:
+        html, issues = decode(data, source, known)
+        if html is None:
+            return None, issues
+    text, found = webpage.page_text(html, source)
+    issues += found
+    if text is None:
+        return None, issues
+    text = text.replace("\u2028", "\n").replace("\u2029", "\n")
+    text, _, _ = remove_control_characters(text)  # the HTML's own were reported by decode
+    if known and not issues:
+        known.current[key] = text
+    return text, issues
 
 
 # --- sources.yml -----------------------------------------------------------------
@@ -324,5 +371,20 @@ def read_files(paths: list[Path], corpus_dir: Path | None = None,
 
 
 def read_corpus(corpus_dir: Path, known: EncodingMemo | None = None) -> tuple[list[PageFile], list[Issue]]:
-    paths = [p for p in corpus_dir.rglob("*.txt") if p.is_file()]
+    """Every page file under `corpus_dir` (PAGE_SUFFIXES), but what a browser saved beside a web page."""
+    paths = [p for p in corpus_dir.rglob("*") if p.suffix.lower() in PAGE_SUFFIXES and p.is_file()
+             and not _in_saved_page_folder(p, corpus_dir)]
     return read_files(paths, corpus_dir, known)
+
+
+def _in_saved_page_folder(path: Path, corpus_dir: Path) -> bool:
+    """Is `path` inside `<name>_files/` (or `<name>.files/`) saved with a web page `<name>.html`?
+
+    Browsers keep a page's frames, scripts and pictures there: parts of that page, not pages."""
+    for folder in path.relative_to(corpus_dir).parents:
+        name = folder.name
+        for tail in ("_files", ".files"):
+            if name.endswith(tail) and any((corpus_dir / folder.parent / (name[: -len(tail)] + suffix)).is_file()
+                                           for suffix in webpage.SUFFIXES):
+                return True
+    return False

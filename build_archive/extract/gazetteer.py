@@ -26,6 +26,10 @@ How it decides (weights in the `scoring` section of the yml):
      subtitle mention) and `min_share` (25 %) of the best score: passing
      mentions do not make an article "about" a district. The city never
      follows: it is either the main place (a city-wide story) or absent.
+
+Text is matched in simplified characters (fold.simplified: 龍游縣 is 龙游县,
+廿(niàn)里鎮 is 廿里镇); every public function here folds what it is given, once, and
+positions (Mention.start/end) are positions in the folded text.
 """
 from __future__ import annotations
 
@@ -37,6 +41,8 @@ from pathlib import Path
 from typing import Callable, Mapping
 
 import yaml
+
+from build_archive.extract.fold import simplified
 
 GAZETTEER_FILE = Path(__file__).parents[1] / "data" / "gazetteer.yml"
 
@@ -154,6 +160,10 @@ def _load(path: Path) -> Gazetteer:
                 fail(f"false_friends.{name}: {context!r} does not contain {name!r}")
             false_friends.append(context)
 
+    # Text is matched folded (fold.simplified): a name the fold would change is found by its folded form.
+    for name, place in list(places.items()):
+        places.setdefault(simplified(name), place)
+
     scoring = _read_scoring(data.get("scoring") or {}, fail)
     if errors:
         raise ValueError("bad gazetteer:\n  " + "\n  ".join(errors))
@@ -212,8 +222,13 @@ def gazetteer_words(gazetteer: Gazetteer | None = None) -> list[str]:
 
 
 def find_mentions(text: str, gazetteer: Gazetteer | None = None) -> list[Mention]:
-    """Place names in `text`, left to right, false friends and qualifiers removed."""
-    g = gazetteer or default_gazetteer()
+    """Place names in `text` (folded to simplified characters: positions are in
+    simplified(text)), left to right, false friends and qualifiers removed."""
+    return _mentions(simplified(text), gazetteer or default_gazetteer())
+
+
+def _mentions(text: str, g: Gazetteer) -> list[Mention]:
+    """find_mentions on text already folded."""
     if g.false_friend_pattern is not None:
         # Blank false friends out with a same-length filler so positions stay right.
         text = g.false_friend_pattern.sub(lambda m: "\u3000" * len(m.group()), text)
@@ -252,24 +267,31 @@ def _level_factor(g: Gazetteer, text: str, mention: Mention) -> float:
 def score_places(title: str, body: str, subtitle: str | None = None,
                  gazetteer: Gazetteer | None = None) -> dict[str, float]:
     """Canonical place -> weighted evidence over title, subtitle and body."""
-    g = gazetteer or default_gazetteer()
+    return _scores(simplified(title), simplified(body), simplified(subtitle or ""), gazetteer or default_gazetteer())
+
+
+def _scores(title: str, body: str, subtitle: str, g: Gazetteer) -> dict[str, float]:
+    """score_places on folded text."""
     s = g.scoring
     length = max(len(body), 1)
     fields = (
         (title, lambda pos: s["title_weight"]),
-        (subtitle or "", lambda pos: s["subtitle_weight"]),
+        (subtitle, lambda pos: s["subtitle_weight"]),
         (body, lambda pos: s["body_weight"] * (1 + s["lead_bonus"] * (1 - pos / length))),
     )
     scores: dict[str, float] = defaultdict(float)
     for text, weight_at in fields:
-        for mention in find_mentions(text, g):
+        for mention in _mentions(text, g):
             scores[mention.place.canonical] += weight_at(mention.start) * _level_factor(g, text, mention)
     return dict(scores)
 
 
 def headline_prefix(title: str, gazetteer: Gazetteer | None = None) -> str | None:
     """The place a headline starts with, as in "柯城:…" or "龙游 打好…", if any."""
-    g = gazetteer or default_gazetteer()
+    return _prefix(simplified(title), gazetteer or default_gazetteer())
+
+
+def _prefix(title: str, g: Gazetteer) -> str | None:
     match = g.prefix_pattern.match(title)
     return g.places[match.group(1)].canonical if match else None
 
@@ -278,11 +300,12 @@ def locate(title: str, body: str, subtitle: str | None = None, *,
            gazetteer: Gazetteer | None = None) -> tuple[str, ...]:
     """Canonical districts (or the city) the article is about, main one first."""
     g = gazetteer or default_gazetteer()
-    scores = score_places(title, body, subtitle, g)
+    title, body, subtitle = simplified(title), simplified(body), simplified(subtitle or "")
+    scores = _scores(title, body, subtitle, g)
     main = (
-        headline_prefix(title, g)
+        _prefix(title, g)
         or _best(g, _named_in(g, title), scores)
-        or _best(g, _named_in(g, subtitle or ""), scores)
+        or _best(g, _named_in(g, subtitle), scores)
         or _body_main(g, scores)
     )
     if main is None:
@@ -291,7 +314,8 @@ def locate(title: str, body: str, subtitle: str | None = None, *,
 
 
 def _named_in(g: Gazetteer, text: str) -> set[str]:
-    return {mention.place.canonical for mention in find_mentions(text, g)}
+    """Places named in folded text."""
+    return {mention.place.canonical for mention in _mentions(text, g)}
 
 
 def _ranked(g: Gazetteer, places, scores: Mapping[str, float]) -> list[str]:

@@ -33,6 +33,8 @@ from typing import Collection, Mapping, Sequence
 
 import yaml
 
+from build_archive.extract.fold import simplified
+
 THEMES_FILE = Path(__file__).parents[1] / "data" / "themes.yml"
 
 _SETTING_TYPES = {
@@ -74,8 +76,9 @@ class Taxonomy:
 
 
 def _normalize(text: str) -> str:
-    """Full-width letters and digits to ASCII, letters to lower case (ＲＣＥＰ = rcep)."""
-    return unicodedata.normalize("NFKC", text).casefold()
+    """Simplified characters (fold.simplified: 營商環境 = 营商环境), full-width letters
+    and digits to ASCII, letters to lower case (ＲＣＥＰ = rcep): keywords and text alike."""
+    return unicodedata.normalize("NFKC", simplified(text)).casefold()
 
 
 @lru_cache(maxsize=None)

@@ -1,14 +1,30 @@
 """Chinese word segmentation for keywords: jieba's cut, set up once per process.
 
 The words are jieba's (0.42.1: its dictionary, its frequency rule for user
-words, its HMM for unknown words), computed by jieba-rs through `rjieba`, a
-Rust port of the same algorithm that cuts an article ~20× faster (3.6 s →
-0.15 s for 2,055 articles). `Segmenter` makes the two agree exactly: it splits
-the text into blocks with jieba's own patterns, gives rjieba only jieba's "han"
-blocks, cuts the runs jieba's HMM would cut further (`2023-2025`), and gives
-rjieba jieba's dictionary total (jieba never subtracts a word's old frequency
-when a user word replaces it). tests/test_words.py checks the agreement on the
-corpus and on random text.
+words, its HMM for unknown words), the same on every input, ties included.
+`Segmenter` splits the text into jieba's blocks (whole when rjieba's agree)
+and redoes jieba's `__cut_DAG` on them: the route (the likeliest path through
+the dictionary's words), its one costly part, comes from jieba-rs through
+`rjieba`; the rest is jieba's own code (4-12× faster than jieba alone on our
+text, 40× on random text; rjieba's whole cut was ~1.5× faster, not exact):
+
+- The route is the same, bit for bit: the same dictionary (checked word by
+  word), the same total (jieba counts dict.txt's duplicated B超 line twice and
+  never subtracts the frequency a user word replaces: a never-cut word makes
+  up the difference), the same float expression log(f) - log(total) + route
+  in the same order with the same libm `log`, the same tie rule (the longer
+  word). Exact ties are real (区+区区 and 区区+区 in 区区区), and which way
+  they go depends on the total's last bits: rjieba's total, 3 short, sent
+  区区区衢 the other way before we gave it jieba's.
+- The HMM is jieba's own code (`finalseg`), given each `buf` of
+  single-character steps of the route exactly as jieba gives it (rjieba's
+  HMM, the same formula, breaks exact ties such as 增增增增衢 otherwise: its
+  constants must differ in their last bits).
+  The HMM-less cut merges runs of single letters, so a dictionary word of
+  letters only (GDP) is one step or single letters: `alnum_steps` decides it
+  from the frequencies with a margin far above any rounding, else jieba cuts.
+
+tests/test_words.py checks the agreement on the corpus, ties, and random text.
 
 The segmenter is built lazily on the first `tokens()` call (about a second:
 jieba's dictionary gives the user words' frequencies). Its user dictionary is
@@ -34,8 +50,10 @@ import threading
 import unicodedata
 import warnings
 from functools import lru_cache
+from math import log
+from itertools import chain
 from pathlib import Path
-from typing import Iterable
+from typing import Callable, Iterable
 
 with warnings.catch_warnings():
     # jieba 0.42.1 imports pkg_resources, which newer setuptools warn about.
@@ -65,10 +83,13 @@ _CONTENT = re.compile(r"[\u3400-\u9fff\uf900-\ufaffA-Za-z]")
 # its HMM meets is cut into letters-and-digits runs and the rest (2023 - 2025).
 _HAN_BLOCK = jieba.re_han_default
 _SKIP = jieba.re_skip_default
-_HMM_SKIP = jieba.finalseg.re_skip
+_ALNUM = re.compile("[a-zA-Z0-9]+")
 # A word that can never be cut (no han block holds it): it carries the part of
 # jieba's dictionary total that rjieba would not count.
 _TOTAL_FILLER = "\ue000"
+# jieba 0.42.1's dict.txt lists "B超 3 n" twice: jieba's total counts it twice,
+# rjieba's (a sum over distinct words) once. tests/test_words.py checks the value.
+DICT_TXT_SURPLUS = 3
 
 
 # Characters where rjieba would split text into blocks otherwise than jieba: it
@@ -79,20 +100,28 @@ _SPLITS_OTHERWISE = re.compile("[\x1c-\x1f\u3400-\u4dbf\u9fd6-\u9fff\uf900-\ufaf
 
 
 class Segmenter:
-    """jieba's `cut` (its default, precise mode), by rjieba."""
+    """jieba's `cut` (its default, precise mode): jieba's route by rjieba, jieba's own HMM."""
 
-    def __init__(self, fast: rjieba.Jieba):
+    def __init__(self, fast: rjieba.Jieba, alnum_words: dict[str, bool | None] | None = None,
+                 reference: Callable[[], jieba.Tokenizer] | None = None):
         self._fast = fast
+        # The dictionary's words of ASCII letters and digits only (GDP), which the HMM-less
+        # cut cannot tell from runs of single letters (it merges them): whether the route
+        # takes such a piece as one step (see `alnum_steps`); None: jieba must say.
+        self._alnum_words = alnum_words or {}
+        self._reference = reference  # jieba itself, same words, for those undecided words
+        self._reference_built: jieba.Tokenizer | None = None
+        self._bufs: dict[str, str] = {}  # a buf (joined) -> jieba's pieces (joined)
 
     def cut(self, text: str, hmm: bool = True) -> list[str]:
         if not _SPLITS_OTHERWISE.search(text):
-            return self._as_jieba_hmm(self._fast.cut(text, hmm)) if hmm else self._fast.cut(text, False)
+            return self._cut_hmm(text) if hmm else self._fast.cut(text, False)
         pieces: list[str] = []
         for block in _HAN_BLOCK.split(text):
             if not block:
                 continue
             if _HAN_BLOCK.fullmatch(block):
-                pieces += self._as_jieba_hmm(self._fast.cut(block, True)) if hmm else self._fast.cut(block, False)
+                pieces += self._cut_hmm(block) if hmm else self._fast.cut(block, False)
             else:
                 for run in _SKIP.split(block):
                     if _SKIP.fullmatch(run):
@@ -101,16 +130,84 @@ class Segmenter:
                         pieces += run  # one piece a character
         return pieces
 
-    def _as_jieba_hmm(self, pieces: list[str]) -> list[str]:
-        """rjieba's HMM pieces, with the non-han runs jieba's HMM cuts further cut."""
-        out: list[str] = []
-        for piece in pieces:
-            # a han block's characters are han or ASCII: its non-han runs are ASCII
-            if piece.isascii() and len(piece) > 1 and not piece.isalnum() and not self._fast.has_word(piece):
-                out += [run for run in _HMM_SKIP.split(piece) if run]
+    def _cut_hmm(self, text: str) -> list[str]:
+        """jieba's __cut_DAG: its route (rjieba's HMM-less cut: the same route, with runs of
+        single letters and digits merged), each `buf` of single-character steps given to
+        jieba's own HMM (finalseg), unless it is a dictionary word."""
+        route = self._fast.cut(text, False)
+        if not route:
+            return route
+        separator = next(chr(code) for code in chain(range(9), range(0xE001, 0xF900)) if chr(code) not in text)
+        bufs, cache = _buf_finder(separator, tuple(self._alnum_words)), self._bufs
+        if len(cache) > 100_000:
+            cache.clear()
+
+        def as_jieba(buf: re.Match) -> str:
+            found = buf.group()  # separator + steps joined
+            cut = cache.get(found)
+            if cut is None:
+                cut = cache[found] = separator + separator.join(self._buf_words(found[1:].split(separator)))
+            return cut
+
+        try:  # the cut is joined with the separator at both ends too: each piece follows one
+            return bufs(as_jieba, f"{separator}{separator.join(route)}{separator}")[1:-1].split(separator)
+        except _Undecided:  # never seen: jieba cuts the text
+            return list(self._jieba().cut(text, HMM=True))
+
+    def _buf_words(self, steps: list[str]) -> list[str]:
+        """What jieba makes of a `buf`: steps of one character, merged runs of single letters,
+        and the dictionary's words of letters only (GDP), which may be steps of their own."""
+        words, buf = [], ""
+        for step in steps:
+            if self._alnum_words.get(step, False):  # a step: jieba flushes the buf
+                words += self._buf(buf)
+                words.append(step)
+                buf = ""
+            elif step in self._alnum_words and self._alnum_words[step] is None:
+                raise _Undecided(step)
             else:
-                out.append(piece)
-        return out
+                buf += step
+        return words + self._buf(buf)
+
+    def _buf(self, buf: str) -> list[str]:
+        if len(buf) <= 1:
+            return [buf] if buf else []
+        return list(buf) if self._fast.has_word(buf) else list(_jieba_hmm(buf))
+
+    def _jieba(self) -> jieba.Tokenizer:
+        if self._reference is None:
+            raise RuntimeError("this Segmenter has no reference tokenizer for a dictionary word of letters")
+        if self._reference_built is None:
+            self._reference_built = self._reference()
+        return self._reference_built
+
+
+class _Undecided(Exception):
+    """A word of letters the route may or may not take as one step."""
+
+
+_BLOCK_CHARS = jieba.re_han_default.pattern.strip("()+")  # [...]: a character of jieba's han blocks
+
+
+@lru_cache(maxsize=64)
+def _buf_finder(separator: str, alnum_words: tuple[str, ...]) -> Callable[[Callable[[re.Match], str], str], str]:
+    """Substitutes, in the HMM-less cut joined with `separator`, each run of two or more
+    single-character steps of the route (jieba's `buf`: pieces of one character of a han
+    block, or runs of letters and digits, which the cut merges), and each piece that is
+    a word of letters only."""
+    sep = re.escape(separator)
+    step = f"(?:{_BLOCK_CHARS}|[a-zA-Z0-9][a-zA-Z0-9]+)"
+    bufs = f"{step}(?:{sep}{step})+"
+    if alnum_words:
+        bufs += "|" + "|".join(map(re.escape, sorted(alnum_words, key=len, reverse=True)))
+    return re.compile(f"{sep}(?:{bufs})(?={sep})").sub
+
+
+@lru_cache(maxsize=1 << 16)
+def _jieba_hmm(buf: str) -> tuple[str, ...]:
+    """jieba's HMM on a `buf` (its han runs; letters and digits by its pattern): jieba's own
+    code (`finalseg.cut`), cached."""
+    return tuple(jieba.finalseg.cut(buf))
 
 
 _lock = threading.Lock()
@@ -163,19 +260,62 @@ def reference_tokenizer(words: Iterable[str]) -> tuple[jieba.Tokenizer, int]:
 
 
 def _build_tokenizer(words: frozenset[str]) -> Segmenter:
-    reference, replaced = reference_tokenizer(words)
+    reference, _ = reference_tokenizer(words)
     fast = rjieba.Jieba()
     for word in sorted(words):
         fast.add_word(word, reference.FREQ[word], None)
-    if replaced:
-        fast.add_word(_TOTAL_FILLER, replaced, None)
-    return Segmenter(fast)
+    return _with_jieba_total(fast, reference, lambda: reference_tokenizer(words)[0])
+
+
+def _with_jieba_total(fast: rjieba.Jieba, reference: jieba.Tokenizer, rebuild: Callable[[], jieba.Tokenizer]) -> Segmenter:
+    """`fast`, whose words and frequencies are `reference`'s, given `reference`'s total."""
+    missing = jieba_total_surplus(reference)
+    assert missing >= DICT_TXT_SURPLUS
+    fast.add_word(_TOTAL_FILLER, missing, None)
+    return Segmenter(fast, alnum_steps(reference), rebuild)
+
+
+def alnum_steps(reference: jieba.Tokenizer) -> dict[str, bool | None]:
+    """Each dictionary word of ASCII letters and digits only (GDP), and whether jieba's route
+    takes it as one step where the HMM-less cut shows it as a piece of its own.
+
+    Such a piece is one step or single letters (G, D, P: the cut merges single letters).
+    With r the route's value after it, jieba compares (log f(GDP) - L) + r with its best
+    value from G; were the letters single steps, that value would be the float sum
+    (log f(G) - L) + ((log f(D) - L) + ((log f(P) - L) + r)). Both differ from their exact
+    values by far less than 1 (|r| <= 20 a character, rounding 2^-52 of it a term), so a
+    gap of more than 1 between the exact values decides: a step if the word is likelier
+    than its letters, single letters if less likely, None (ask jieba) in between.
+    """
+    log_total, steps = log(reference.total), {}
+    for word, freq in reference.FREQ.items():
+        if freq and len(word) > 1 and _ALNUM.fullmatch(word):
+            letters = sum(log(reference.FREQ.get(char) or 1) - log_total for char in word)
+            gap = letters - (log(freq) - log_total)
+            steps[word] = True if gap < -1 else False if gap > 1 else None
+    return steps
+
+
+def jieba_total_surplus(reference: jieba.Tokenizer) -> int:
+    """How much jieba's dictionary total exceeds the sum of its words' frequencies
+    (rjieba's total): a duplicated line of dict.txt, and every frequency a user
+    word replaced (jieba adds the new one and never subtracts the old)."""
+    return reference.total - sum(reference.FREQ.values())
 
 
 @lru_cache(maxsize=1)
 def plain_segmenter() -> Segmenter:
     """jieba's cut with its own dictionary only (no user words)."""
-    return Segmenter(rjieba.Jieba())
+    fast = rjieba.Jieba()
+    fast.add_word(_TOTAL_FILLER, DICT_TXT_SURPLUS, None)
+    return Segmenter(fast, {}, _plain_jieba)  # jieba's dictionary has no word of letters only
+
+
+def _plain_jieba() -> jieba.Tokenizer:
+    jieba.setLogLevel(logging.WARNING)
+    built = jieba.Tokenizer()
+    built.initialize()
+    return built
 
 
 def segment(text: str) -> list[str]:

@@ -32,11 +32,16 @@ FORMAT = 1  # bump when the entries' shape changes without a code change here
 # What a page's cached result depends on: the records (models.py), the extraction
 # stage (extract/, every module, a new one included) and the data files. The
 # other stages only use page results: editing them leaves the cache valid.
+# The libraries whose output extraction keeps: a new version may cut or read otherwise.
+EXTRACTION_LIBRARIES = ("jieba", "rjieba", "opencc", "trafilatura", "htmldate", "charset-normalizer", "lunardate")
+
+
 def code_fingerprint(package: Path = PACKAGE) -> str:
-    """A hash of what extraction runs: models.py, extract/, data/, jieba's and rjieba's
-    versions and Python's."""
+    """A hash of what extraction runs: models.py, extract/, data/, the versions of the
+    libraries it uses and Python's."""
     digest = hashlib.blake2b(digest_size=8)
-    digest.update(f"{FORMAT} {sys.version_info[:2]} jieba {installed_version('jieba')} rjieba {installed_version('rjieba')}".encode())
+    versions = " ".join(f"{name} {installed_version(name)}" for name in EXTRACTION_LIBRARIES)
+    digest.update(f"{FORMAT} {sys.version_info[:2]} {versions}".encode())
     files = [package / "models.py", *sorted((package / "extract").rglob("*.py"))]
     files += sorted(p for p in (package / "data").rglob("*") if p.is_file())
     for path in files:

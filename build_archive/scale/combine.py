@@ -54,8 +54,8 @@ from pathlib import Path
 
 import yaml
 
-from build_archive.site import datafiles, indexes, builder
-from build_archive.search import parts, indexing
+from build_archive.site import builder, datafiles, indexes, issues, syndication
+from build_archive.search import bigrams, parts, indexing
 from build_archive.models import Article, Caption
 from build_archive.progress import Progress
 
@@ -186,14 +186,15 @@ def union(rows_by_shard: dict[str, list[dict]]) -> tuple[list[tuple[str, dict]],
 def article_of(row: dict) -> Article:
     """A data/articles.json record as the Article the index pages need (not its text)."""
     return Article(
-        source=row.get("source") or "", line=row.get("source_line") or 0, ordinal=0, title=row["title"],
+        source=row.get("source") or "", line=row.get("source_line") or 0, ordinal=row.get("page_order") or 0,
+        title=row["title"],
         subtitle=row.get("subtitle"), authors=tuple(row.get("authors") or ()),
         captions=tuple(Caption(c) for c in row.get("captions") or ()), type=row.get("type") or "新闻",
         continued=bool(row.get("continued")), gaps=tuple(row.get("gaps") or ()), paper=row.get("paper"),
         page=row.get("page"), date=row.get("date"), date_precision=row.get("date_precision"),
         districts=tuple(row.get("districts") or ()), themes=tuple(row.get("themes") or ()),
         keywords=tuple(row.get("keywords") or ()), slug=row["url"].removesuffix(".html"),
-        extra={"id": row.get("id")},
+        extra={"id": row.get("id"), "lead": row.get("lead")},
     )
 
 
@@ -205,6 +206,9 @@ def docs_files(rows: list[dict]) -> dict[str, str]:
     files = indexes.build_indexes(articles)
     files[datafiles.JSON_PATH] = datafiles.articles_json(ordered)
     files[datafiles.CSV_PATH] = datafiles.articles_csv(ordered)
+    files.update(syndication.syndication_files(articles, os.environ.get("SITE_URL", "")))
+    files.update(issues.issue_files(articles))
+    files[bigrams.FOLD_SCRIPT] = bigrams.fold_script()
     files.update({f"{a.slug}.md": "" for a in articles})
     return files
 

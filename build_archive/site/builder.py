@@ -31,7 +31,8 @@ MKDOCS_JOBS = 2
 MKDOCS_PAGES_PER_RUN = 20000
 MKDOCS_SPLIT_FROM = 200
 # What the build generates inside docs/; everything else there is hand-written.
-GENERATED = ("articles", "districts", "themes", "dates", "authors", "data", "index.md", "search.md")
+GENERATED = ("articles", "districts", "themes", "dates", "authors", "papers", "data", "feeds", "js", "index.md", "search.md",
+             "feed.xml", "opensearch.xml")
 
 
 class BuildError(RuntimeError):

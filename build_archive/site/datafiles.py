@@ -25,8 +25,13 @@ def chronological(articles: list[Article]) -> list[Article]:
     return sorted(articles, key=lambda a: (a.date or "", a.source, a.line, a.ordinal, a.slug))
 
 
+# Front-matter fields that are page furniture, not data: the citation downloads.
+NOT_DATA = ("citation",)
+
+
 def record(article: Article) -> dict:
-    return {**render.front_matter(article), "url": f"{article.slug}.html"}
+    fields = {k: v for k, v in render.front_matter(article).items() if k not in NOT_DATA}
+    return {**fields, "url": f"{article.slug}.html"}
 
 
 def records(articles: list[Article]) -> list[dict]:

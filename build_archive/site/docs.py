@@ -1,11 +1,13 @@
 """The generated files of docs/: article pages, index pages, data files (pure, but for the pool)."""
 from __future__ import annotations
 
+import os
 from typing import Iterator
 
 from build_archive.models import Article
+from build_archive.search import bigrams
 from build_archive.scale import parallel
-from build_archive.site import datafiles, indexes, render
+from build_archive.site import datafiles, indexes, issues, render, syndication
 
 
 # Rendering an article takes ~2 ms: a pool pays for itself from a few hundred.
@@ -28,6 +30,9 @@ def docs_items(articles: list[Article], unchanged=None) -> Iterator[tuple[str, s
         yield path, None if kept else next(rendered)
     yield from indexes.build_indexes(articles).items()
     yield from datafiles.data_files(articles).items()  # docs/data/articles.json, .csv
+    yield from issues.issue_files(articles).items()  # papers/: the issue view
+    yield bigrams.FOLD_SCRIPT, bigrams.fold_script()  # the search page's traditional → simplified table
+    yield from syndication.syndication_files(articles, os.environ.get("SITE_URL", "")).items()  # feeds, OpenSearch
 
 def docs_files(articles: list[Article], unchanged=None) -> dict[str, str | None]:
     """`docs_items` as one dict (tests, and small archives)."""

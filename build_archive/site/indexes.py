@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import calendar
 import functools
-import hashlib
 import html
 import re
 from collections import Counter, defaultdict
@@ -29,7 +28,7 @@ import yaml
 from build_archive.site import chart, datafiles
 from build_archive.extract import dates
 from build_archive.models import Article
-from build_archive.addresses import DISTRICT_SLUGS
+from build_archive.addresses import DISTRICT_SLUGS, name_slug
 from build_archive.site.render import escape_markdown
 
 PAGE_SIZE = 100
@@ -42,7 +41,6 @@ DISTRICT_ORDER = (*DISTRICT_SLUGS, NO_DISTRICT)  # 衢州市, then the six distr
 DISTRICT_COLOURS = {**dict(zip(DISTRICT_SLUGS, chart.PALETTE)), NO_DISTRICT: chart.OTHER_COLOUR}
 # Names that may be used as file names as they are; anything else is hashed. CJK only:
 # no path syntax, and no two names that a case-insensitive USB stick would merge.
-_PLAIN_NAME = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff·]{1,30}")
 
 chronological = datafiles.chronological
 
@@ -52,12 +50,6 @@ def newest_first(articles: Iterable[Article]) -> list[Article]:
 
 
 # --- paths and links ------------------------------------------------------------
-
-
-def name_slug(name: str) -> str:
-    if _PLAIN_NAME.fullmatch(name):
-        return name
-    return "n-" + hashlib.sha1(name.encode("utf-8")).hexdigest()[:10]
 
 
 def _link(from_page: str, to_page: str) -> str:
@@ -266,7 +258,15 @@ def landing_page(listing: Listing, pages: list[list[Article]]) -> str:
             target = "#pages" if k == count else _link(path, listing.page_path(k, count))
             rows.append(f"| [{label}]({target}) | {span_text(pages[k - 1])} | {len(pages[k - 1])} |")
         body.append("## 全部分页 { #pages }\n\n" + "\n".join(rows))
-    return page(listing.title, "\n\n".join(b for b in body if b), index_kind=listing.kind, hide=["navigation"])
+    return page(listing.title, "\n\n".join(b for b in body if b), index_kind=listing.kind, hide=["navigation"],
+                **feed_of(listing))
+
+
+def feed_of(listing: Listing) -> dict:
+    """A district's or theme's Atom feed (site/syndication.py), linked from its landing page's head."""
+    if listing.kind in ("district", "theme") and listing.title != NO_DISTRICT:
+        return {"feed": f"feeds/{listing.base}.xml"}
+    return {}
 
 
 # --- groups: districts, themes, authors -----------------------------------------
@@ -541,7 +541,7 @@ def home_page(articles: list[Article], by_district, by_theme, by_author, distric
         f"- [articles.csv]({datafiles.CSV_PATH})：CSV，UTF-8 编码（带 BOM，Excel 可直接打开），"
         "多个值之间用“；”分隔",
     ]
-    return page("衢州新闻档案", "\n\n".join(body), index_kind="home", hide=["navigation", "toc"])
+    return page("衢州新闻档案", "\n\n".join(body), index_kind="home", hide=["navigation", "toc"], feed="feed.xml")
 
 
 # --- everything ------------------------------------------------------------------

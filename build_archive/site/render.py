@@ -10,7 +10,7 @@ import re
 import yaml
 
 from build_archive.extract import dates
-from build_archive.addresses import article_id
+from build_archive.addresses import article_id, issue_link, page_range
 from build_archive.models import Article, ArticleLink
 
 # Python-Markdown reads these anywhere in a line: backslash-escape them.
@@ -51,7 +51,49 @@ def link_meta(link: ArticleLink) -> dict:
             "date_display": dates.display(link.date, link.date_precision)}
 
 
+# What BibTeX reads as markup in a field.
+_BIBTEX_SPECIAL = re.compile(r"([\\{}%&#$_^~])")
+
+
+_BIBTEX_WORDS = {"\\": r"\textbackslash{}", "^": r"\^{}", "~": r"\~{}"}
+
+
+def _bibtex(text: str) -> str:
+    return _BIBTEX_SPECIAL.sub(lambda m: _BIBTEX_WORDS.get(m.group(1), "\\" + m.group(1)), text)
+
+
+def citation_formats(article: Article, article_id_: str) -> dict[str, str]:
+    """RIS and BibTeX records of the article, all but the URL and the terminator: the page
+    template adds those, as only it knows the page's address (site_url)."""
+    first, last = page_range(article.page)
+    date = article.date or ""
+    ris = ["TY  - NEWS", f"TI  - {article.title}", *[f"AU  - {a}" for a in article.authors]]
+    if date:
+        ris += [f"PY  - {date[:4]}", f"DA  - {date.replace('-', '/')}"]
+    if article.paper:
+        ris.append(f"T2  - {article.paper}")
+    if first:
+        ris += [f"SP  - {first}"] + ([f"EP  - {last}"] if last != first else [])
+    ris += ["LA  - zh", "DB  - 衢州新闻档案", f"ID  - {article_id_}"]
+    fields = [("title", article.title), ("author", " and ".join(article.authors)), ("journal", article.paper or ""),
+              ("year", date[:4]), ("month", str(int(date[5:7])) if len(date) >= 7 else ""), ("date", date),
+              ("pages", (first + ("--" + last if last != first else "")) if first else ""),
+              ("language", "chinese"), ("note", "衢州新闻档案")]
+    bibtex = "".join(f"  {name} = {{{_bibtex(value)}}},\n" for name, value in fields if value)
+    return {"ris": "\n".join(ris) + "\n", "bibtex": bibtex}
+
+
+LEAD_CHARS = 60
+
+
+def lead(article: Article) -> str:
+    """The start of the article's first paragraph (the issue view's "first line")."""
+    text = next((b for b in article.body.split("\n\n") if b and not b.startswith("## ")), "")
+    return text[:LEAD_CHARS] + ("…" if len(text) > LEAD_CHARS else "")
+
+
 def front_matter(article: Article) -> dict:
+    first_page, last_page = page_range(article.page)
     return {
         "title": article.title,
         "subtitle": article.subtitle,
@@ -65,6 +107,11 @@ def front_matter(article: Article) -> dict:
         "type": article.type,
         "paper": article.paper,
         "page": article.page,
+        "first_page": first_page,
+        "last_page": last_page,
+        "issue": issue_link(article),  # the issue view at this article's page (site/issues.py)
+        "page_order": article.ordinal,  # position on its printed page
+        "lead": lead(article),
         "source": article.source,
         "source_line": article.line,
         "captions": [caption.display() for caption in article.captions],
@@ -76,6 +123,8 @@ def front_matter(article: Article) -> dict:
         "related": [link_meta(link) for link in article.related],
         "previous": link_meta(article.previous) if article.previous else None,
         "next": link_meta(article.next) if article.next else None,
+        # for the 引用本文 box's RIS and BibTeX downloads (not in the data files)
+        "citation": citation_formats(article, article.extra.get("id") or article_id(article)),
     }
 
 
