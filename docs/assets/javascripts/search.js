@@ -27,8 +27,24 @@
   var script = document.currentScript;
 
   // --- the same tokens as build_archive/searchgrams.py -----------------------
+  // Traditional characters folded to simplified, one character at a time, as the index
+  // folds them (js/fold.js, written by the build: build_archive/search/bigrams.py fold_table).
+  var FOLD = null;
+  function foldTable() {
+    if (FOLD === null) {
+      FOLD = new Map();
+      var pairs = Array.from(window.QZ_FOLD_PAIRS || "");
+      for (var i = 0; i + 1 < pairs.length; i += 2) FOLD.set(pairs[i], pairs[i + 1]);
+    }
+    return FOLD;
+  }
+  function fold(text) {
+    var table = foldTable();
+    if (!table.size) return text;
+    return Array.from(text).map(function (ch) { return table.get(ch) || ch; }).join("");
+  }
   function normalise(text) {
-    return text.normalize("NFKC").toLowerCase().replace(/\s+/g, "");
+    return fold(text.normalize("NFKC").toLowerCase().replace(/\s+/g, ""));
   }
   function encodeChar(ch) {
     var code = Math.min(ch.codePointAt(0), Math.pow(26, 4) - 1);
@@ -90,6 +106,29 @@
         return false;
       });
     });
+  }
+
+  // --- the date range (from/to: YYYY, YYYY-MM or YYYY-MM-DD, each optional) -----
+  // A page's date is its facet "日期" (overrides/partials/article.html), at its precision;
+  // it is kept when its period overlaps the range: an article dated only to 2023-08 is in
+  // a range from 2023-08-15. Undated pages are outside every range.
+  var DATE_FORM = /^\d{4}(-(0[1-9]|1[0-2])(-(0[1-9]|[12]\d|3[01]))?)?$/;
+  function periodStart(value) { return value.length === 4 ? value + "-01-01" : value.length === 7 ? value + "-01" : value; }
+  function periodEnd(value) { return value.length === 4 ? value + "-12-31" : value.length === 7 ? value + "-31" : value; }
+  function validDate(value) { return DATE_FORM.test(value || ""); }
+  function rangeOf(from, to) {
+    if (!validDate(from) && !validDate(to)) return null;
+    return { low: validDate(from) ? periodStart(from) : "0000", high: validDate(to) ? periodEnd(to) : "9999" };
+  }
+  function inRange(entry, range) {
+    if (!range) return true;
+    for (var i = 0; entry && i < entry.values.length; i += 2) {
+      if (entry.values[i] === "日期") {
+        var value = entry.values[i + 1];
+        return periodStart(value) <= range.high && periodEnd(value) >= range.low;
+      }
+    }
+    return false;
   }
 
   // Filter counts over `results`: every value of the archive, at 0 where no result has it.
@@ -260,7 +299,8 @@
     var words = query.split(" ").filter(function (w, i, all) { return all.indexOf(w) === i; }).length;
     var complete = function (r) { return words < 2 || r.words.length >= words; };
     var chosen = options.filters || {};
-    var filtered = Object.keys(chosen).length > 0;
+    var range = options.range || null;
+    var filtered = Object.keys(chosen).length > 0 || !!range;
     var units = searchUnits(pf, query);
     var suffixes = units.map(function (u) { return u.suffix; }).filter(function (s, i, all) { return all.indexOf(s) === i; });
     if (!suffixes.length) suffixes = [""]; // a bundle without parts.json
@@ -276,7 +316,8 @@
       var facets = all[0];
       var lists = all.slice(1).map(function (one) {
         return one.results.filter(function (r) {
-          return complete(r) && (!filtered || hasAll(facets.byId.get(r.id) || { values: [] }, chosen));
+          var entry = facets && facets.byId.get(r.id);
+          return complete(r) && (!filtered || (hasAll(entry || { values: [] }, chosen) && inRange(entry, range)));
         });
       });
       var results = [].concat.apply([], lists);
@@ -314,7 +355,7 @@
         var list = [];
         one.order.forEach(function (n) {
           var id = one.pages[n];
-          if (!hasAll(index.byId.get(id), chosen)) return;
+          if (!hasAll(index.byId.get(id), chosen) || !inRange(index.byId.get(id), options.range)) return;
           list.push({ id: id, score: 0, words: [], data: function () { return pf.fragment(part.url, id); } });
         });
         own[one.part] = asc ? list : list.reverse();
@@ -367,7 +408,8 @@
   // An excerpt around the first occurrence of the query, the query marked.
   function excerpt(text, query) {
     var flat = text.replace(/\s+/g, " ");
-    var at = flat.toLowerCase().indexOf(query.toLowerCase());
+    // folded on both sides (one character for one), so a traditional query marks simplified text
+    var at = fold(flat.toLowerCase()).indexOf(fold(query.toLowerCase()));
     var node = el("p", { class: "qz-result__excerpt" });
     if (at < 0) {
       node.textContent = flat.slice(0, 90) + (flat.length > 90 ? "…" : "");
@@ -381,6 +423,14 @@
     return node;
   }
 
+  // A result's address with the query, which the article marks (highlight.js).
+  function withQuery(url, query) {
+    var q = query.trim(), folded = fold(q);
+    // the article page has no folding table: a traditional query is given in both forms
+    if (q) url.searchParams.set("hl", folded === q ? q : q + " " + folded);
+    return url.href;
+  }
+
   function readState() {
     var params = new URLSearchParams(window.location.search);
     var filters = {};
@@ -388,7 +438,9 @@
       var values = params.getAll(name);
       if (values.length) filters[name] = values;
     });
-    return { q: params.get("q") || "", sort: params.get("sort") || "", filters: filters };
+    var from = params.get("from") || "", to = params.get("to") || "";
+    return { q: params.get("q") || "", sort: params.get("sort") || "", filters: filters,
+             from: validDate(from) ? from : "", to: validDate(to) ? to : "" };
   }
   function writeState(state) {
     var params = new URLSearchParams();
@@ -397,6 +449,8 @@
     FILTERS.forEach(function (name) {
       (state.filters[name] || []).forEach(function (v) { params.append(name, v); });
     });
+    if (state.from) params.set("from", state.from);
+    if (state.to) params.set("to", state.to);
     var url = window.location.pathname + (params.toString() ? "?" + params.toString() : "");
     try { window.history.replaceState(null, "", url); } catch (e) { /* file:// in some browsers */ }
   }
@@ -422,8 +476,36 @@
     // On a phone the filters fold away under one line, so that the results are what shows first;
     // they start open when the URL already chooses some, and always on a wide screen (where the
     // summary line is hidden: archive.css).
-    var filterPanel = el("details", { class: "qz-search__panel" }, [el("summary", { text: "筛选：区县、主题、年份" }), filterBox]);
-    filterPanel.open = Object.keys(state.filters).length > 0 || !window.matchMedia || window.matchMedia("(min-width: 45em)").matches;
+    // The date range: two boxes, each YYYY, YYYY-MM or YYYY-MM-DD, applied when the reader
+    // leaves the box or presses Enter; a date that is not one of these forms is said so.
+    function dateBox(key, label) {
+      var id = "qz-range-" + key;
+      var box = el("input", { type: "text", id: id, class: "qz-range__input", inputmode: "numeric",
+                              placeholder: key === "from" ? "如 2023-01" : "如 2023-12-31", autocomplete: "off",
+                              "aria-describedby": "qz-range-hint" });
+      box.value = state[key];
+      box.addEventListener("change", function () {
+        var value = box.value.trim();
+        if (value && !validDate(value)) {
+          box.setAttribute("aria-invalid", "true");
+          rangeHint.textContent = "“" + value + "”不是日期：请写 2023、2023-01 或 2023-01-15。";
+          return;
+        }
+        box.removeAttribute("aria-invalid");
+        rangeHint.textContent = RANGE_HINT;
+        if (value === state[key]) return;
+        state[key] = value;
+        run();
+      });
+      return el("span", { class: "qz-range__field" }, [el("label", { for: id, text: label }), box]);
+    }
+    var RANGE_HINT = "可写年份、年月或年月日，如 2023、2023-01、2023-01-15；只知道月份或年份的文章，时段有重叠就列出。";
+    var rangeHint = el("p", { class: "qz-range__hint", id: "qz-range-hint", text: RANGE_HINT });
+    var rangeBox = el("fieldset", { class: "qz-range" }, [
+      el("legend", { text: "日期范围" }), dateBox("from", "从"), dateBox("to", "到"), rangeHint
+    ]);
+    var filterPanel = el("details", { class: "qz-search__panel" }, [el("summary", { text: "筛选：区县、主题、年份、日期" }), rangeBox, filterBox]);
+    filterPanel.open = Object.keys(state.filters).length > 0 || !!(state.from || state.to) || !window.matchMedia || window.matchMedia("(min-width: 45em)").matches;
     root.appendChild(el("div", { class: "qz-search__layout" }, [filterPanel, el("div", { class: "qz-search__main" }, [status, list, more])]));
 
     if (window.performance && performance.mark) performance.mark("qz-search-start"); // for benchmarks/
@@ -503,7 +585,7 @@
       var meta = data.meta || {};
       var item = el("li", { class: "qz-result" + (exact ? " qz-result--exact" : "") }, [
         // absolute: Pagefind gives "/repo/…" over http and "file:/…" on disk
-        el("a", { class: "qz-result__title", href: new URL(data.url, document.baseURI).href, text: meta.title || data.url }),
+        el("a", { class: "qz-result__title", href: withQuery(new URL(data.url, document.baseURI), state.q), text: meta.title || data.url }),
         el("p", { class: "qz-result__meta", text: [meta.date, meta.districts].filter(Boolean).join(" · ") }),
         excerpt(articleText(data), state.q)
       ]);
@@ -573,10 +655,10 @@
     // (-1: not all loaded, so not known).
     function summary(total, exact, sorted) {
       var q = state.q.trim();
-      var filtered = Object.keys(state.filters).length > 0;
+      var filtered = Object.keys(state.filters).length > 0 || !!(state.from || state.to);
       if (!total) {
         return (q ? "没有找到包含“" + q + "”的文章" : "没有符合所选筛选条件的文章") + "。" + (filtered
-          ? "可以取消一些筛选条件（区县、主题、年份）" + (q ? "，或换一个词" : "") + "再试。"
+          ? "可以取消一些筛选条件（区县、主题、年份、日期范围）" + (q ? "，或换一个词" : "") + "再试。"
           : "请检查有没有错别字，或换用更短、更常用的词（如“营商”而不是“营商环境优化提升”）。");
       }
       if (!q) return "找到 " + total + " 篇文章";
@@ -610,10 +692,12 @@
       current = null;
       pagefindPromise.then(function (pf) {
         var options = Object.keys(state.filters).length ? { filters: state.filters } : {};
+        var range = rangeOf(state.from, state.to);
+        if (range) options.range = range;
         if (state.sort === "date") options.sort = { date: "desc" };
         if (state.sort === "date-asc") options.sort = { date: "asc" };
         var query = state.q.trim() ? encodeQuery(state.q) : null;
-        if (!query && !Object.keys(state.filters).length) {
+        if (!query && !Object.keys(state.filters).length && !range) {
           status.textContent = "输入字词开始搜索；可按区县、主题、年份筛选。";
           list.textContent = "";
           setHidden(more, true);
