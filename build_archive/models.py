@@ -60,6 +60,10 @@ class Page:
     page_label: str | None = None  # "1—4版", "今日8版" …
     editors: tuple[str, ...] = ()
     chrome: tuple[str, ...] = ()  # every chrome line, verbatim (conservation)
+    date_evidence: str | None = None  # the printed line the date was read from
+    date_source: str | None = None  # masthead (a printed page's masthead) | page (web-page furniture)
+    repost_source: str | None = None  # the paper or site a repost names (来源:, 转自:)
+    furniture: int = 0  # lines of web-page furniture taken out (site chrome, toolbars, footers)
 
 
 @dataclass(frozen=True)
@@ -83,6 +87,7 @@ class Article:
     # metadata stages
     date: str | None = None
     date_precision: str | None = None
+    date_source: str | None = None  # masthead | page | sources.yml | correction | text
     districts: tuple[str, ...] = ()
     themes: tuple[str, ...] = ()
     keywords: tuple[str, ...] = ()
@@ -104,6 +109,7 @@ class Report:
     unaccounted: int = 0
     issues: list[Issue] = field(default_factory=list)
     unassigned: list[tuple[str, int, str]] = field(default_factory=list)
+    furniture: list[tuple[str, int]] = field(default_factory=list)  # (page, web-page furniture lines taken out)
     seconds: dict[str, float] = field(default_factory=dict)
 
     def time(self, stage: str, started: float) -> None:
@@ -120,5 +126,9 @@ class Report:
         ]
         lines += [f"  {issue}" for issue in sorted(self.issues, key=lambda i: (i.source, i.line, i.kind))]
         lines += [f"  {source}:{line}: [unassigned] {text}" for source, line, text in self.unassigned]
+        if self.furniture:
+            lines.append(f"web-page furniture: {sum(n for _, n in self.furniture)} lines taken out of"
+                         f" {len(self.furniture)} pages (site chrome, toolbars, footers: kept as page metadata)")
+            lines += [f"  {source}: [furniture] {n} lines" for source, n in sorted(self.furniture)]
         lines.append("seconds: " + ", ".join(f"{stage} {secs:.2f}" for stage, secs in self.seconds.items()))
         return "\n".join(lines)

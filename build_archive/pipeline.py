@@ -129,11 +129,13 @@ def extract(pages: list[PageFile], report: Report, cache: PageCache | None = Non
     started = time.perf_counter()
     articles: list[Article] = []
     terms: list[keywords.Terms] = []
-    for result in page_results(pages, cache, pool_min_pages):
+    for page, result in zip(pages, page_results(pages, cache, pool_min_pages)):
         report.pages += 1
         report.characters += result.characters
         report.unaccounted += result.unaccounted
         report.unassigned += result.unassigned
+        if result.furniture:
+            report.furniture.append((page.source, result.furniture))
         report.issues += result.issues
         articles += result.articles
         terms += result.terms

@@ -24,7 +24,9 @@ from functools import lru_cache
 from importlib import resources
 
 from build_archive.models import Article, Caption, Issue, Page
+from build_archive.extract import dates, furniture
 from build_archive.extract.words import plain_segmenter
+from build_archive.extract.names import PLACE_SUFFIX, is_person_name  # noqa: F401 (re-exported)
 
 # --- line shapes -------------------------------------------------------------
 
@@ -54,23 +56,6 @@ BYLINE_ROLE = re.compile(r"^(本报记者|记者|通讯员|见习记者|实习�
 ORG_BYLINE = re.compile(r"^[\u4e00-\u9fff]{4,10}(站|融媒体中心|新闻中心|工作室|通讯组|报道组)$")
 SPEAKER_LINE = re.compile(r"(强调|指出|表示|讲话|主持|参加|出席|调研|要求)$")
 SIGNATURE = re.compile(r"^(?P<text>.*[。！？!?…”])\s+(?P<names>[\u4e00-\u9fff]{2,4}(?:\s+[\u4e00-\u9fff]{2,4}){0,3})$")
-
-
-@lru_cache(maxsize=1)
-def _surnames() -> tuple[frozenset[str], frozenset[str]]:
-    text = resources.files("build_archive").joinpath("data/surnames.txt").read_text("utf-8")
-    words = [w for line in text.splitlines() if not line.startswith("#") for w in line.split()]
-    return frozenset(w for w in words if len(w) == 1), frozenset(w for w in words if len(w) == 2)
-
-
-PLACE_SUFFIX = re.compile(r"(省|市|县|区|镇|乡|村|街道|社区|站|港)$")  # `华埠镇`, `余东村` are no names
-
-
-def is_person_name(token: str) -> bool:
-    single, double = _surnames()
-    if not re.fullmatch(r"[\u4e00-\u9fff]{2,4}", token) or PLACE_SUFFIX.search(token):
-        return False
-    return token[:2] in double or (token[0] in single and len(token) <= 3)
 
 
 def byline_names(line: str) -> tuple[str, ...] | None:
@@ -224,6 +209,7 @@ class SegmentedPage:
     articles: tuple[Article, ...]
     issues: tuple[Issue, ...]
     unassigned: tuple[tuple[int, str], ...]  # (line, text) kept for the build report
+    date: dates.DateGuess | None = None  # printed on the page: masthead or web furniture
 
 
 def district_prefix(text: str, names: frozenset[str]) -> str | None:
@@ -433,12 +419,17 @@ class _Builder:
 
 
 def segment_page(text: str, source: str, district_names: frozenset[str] = frozenset()) -> SegmentedPage:
-    """Split one page dump into its page metadata and articles."""
+    """Split one page dump into its page metadata and articles.
+
+    Web-page furniture (furniture.py) is taken out first; what it says (paper,
+    page, printed date, bylines in source lines) becomes page metadata."""
+    web = furniture.read(text)
     builder = _Builder(source, district_names)
     run: list[Line] = []
-    lines = read_lines(text)
+    lines = read_lines(web.text)
     for i, line in enumerate(lines):
-        if i + 1 < len(lines) and is_headline_over_byline(line.text, lines[i + 1].text):
+        if line.number in web.headlines or (
+                i + 1 < len(lines) and is_headline_over_byline(line.text, lines[i + 1].text)):
             line = replace(line, headline=True)
         body_like = not line.headline and not is_headline_like(line.text) and not line.level
         if body_like:
@@ -455,13 +446,39 @@ def segment_page(text: str, source: str, district_names: frozenset[str] = frozen
                                         f"headline with no body found on the page: {line.text!r}"))
     for caption in builder.pending_captions:
         builder.unassigned.append((0, caption.raw))
-    page = Page(source=source, paper=builder.paper, chrome=tuple(builder.chrome), **page_facts(builder.chrome))
+    _attach_bylines(builder.drafts, web.bylines)
+    masthead = dates.masthead_date(builder.chrome)
+    # a page whose furniture is all printed-page chrome (masthead date line, editors) is a
+    # printed page: its date is a masthead date; on a web page it is the page's furniture
+    printed_page = all(is_chrome(text.splitlines()[n - 1].strip()) for n in web.lines)
+    date, date_source = (web.date, "masthead" if printed_page else "page") if web.date else \
+        (masthead, "masthead") if masthead else (None, None)
+    facts = page_facts(builder.chrome)
+    if web.page:
+        facts["page_label"] = web.page
+    if web.editors:
+        facts["editors"] = tuple(facts.get("editors", ())) + web.editors
+    page = Page(source=source, paper=web.paper or builder.paper, chrome=(*web.chrome, *builder.chrome),
+                date=date.value if date else None, date_precision=date.precision if date else None,
+                date_evidence=date.evidence if date else None, date_source=date_source,
+                repost_source=web.source, furniture=len(web.lines), **facts)
     articles, issues = [], list(builder.issues)
     for ordinal, draft in enumerate(builder.drafts, start=1):
         article, found = _finish(draft, ordinal, page)
         articles.append(article)
         issues.extend(found)
-    return SegmentedPage(page, tuple(articles), tuple(issues), tuple(builder.unassigned))
+    return SegmentedPage(page, tuple(articles), tuple(issues), tuple(builder.unassigned), date)
+
+
+def _attach_bylines(drafts: list[_Draft], bylines) -> None:
+    """Names read from furniture (`来源: 衢州日报 记者 X`, `作者: X`) go to the article
+    printed around their line: the last one starting above it, else the first."""
+    for byline in bylines:
+        if not drafts:
+            return
+        draft = next((d for d in reversed(drafts) if d.line <= byline.line), drafts[0])
+        draft.authors.extend(name for name in byline.names if name not in draft.authors)
+        draft.byline.append(byline.text)
 
 
 def page_facts(chrome: list[str]) -> dict:
