@@ -62,7 +62,8 @@ class Furniture:
     source: str | None = None  # the paper or site a repost names
     editors: tuple[str, ...] = ()
     bylines: tuple[Byline, ...] = ()  # names read from furniture (来源: … 记者 X, 作者: X)
-    headlines: frozenset[int] = frozenset()  # lines that are headlines by their position
+    headlines: frozenset[int] = frozenset()  # lines that are headlines by their place among the furniture
+    maybe_headlines: frozenset[int] = frozenset()  # the page's first line, a blank line under it: headline-like
 
 
 # --- shapes ---------------------------------------------------------------------
@@ -130,24 +131,29 @@ def _strip_toolbar(text: str) -> str:
     return " ".join(t for t in text.split() if t not in vocabulary and t.rstrip(":：") not in vocabulary)
 
 
-def person_names(value: str) -> tuple[str, ...] | None:
+def person_names(value: str, writers_only: bool = False) -> tuple[str, ...] | None:
     """Names of a byline value: `记者 徐晓岚 通讯员 程立平`, `本报记者 沈一鸣`, `姜思琪`.
-    None when a token is neither a role nor a person (an organisation, a sentence)."""
+    None when a token is neither a role nor a person (an organisation, a sentence).
+    `writers_only`: names after a photo role (`图/洪晓燕`, `摄影 X`) are left out
+    unless nobody else is named."""
     roles = sorted(words()["byline_roles"], key=len, reverse=True)
     role = re.compile("^(?:" + "|".join(map(re.escape, roles)) + r")[:：/]?")
     names: list[str] = []
+    photographers: list[str] = []
     printed = value.replace("□", " ").split()
+    photo = False
     for k, token in enumerate(fold(value).replace("□", " ").split()):
         start = 0
         while (m := role.match(token, start)) and m.end() > start:
+            photo = token[m.start():m.end()].rstrip(":：/") in ("图", "摄影", "摄")
             start = m.end()
         rest = token[start:]
         if not rest:
             continue
         if not is_person_name(rest):
             return None
-        names.append(printed[k][start:])
-    return tuple(names) or None
+        (photographers if photo and writers_only else names).append(printed[k][start:])
+    return tuple(names or photographers) or None
 
 
 def _printed(raw: str, folded_piece: str, folded: str) -> str:
@@ -364,6 +370,7 @@ def read(text: str) -> Furniture:
         for j in top[:banner]:
             take(j)
 
+    maybe = _first_line_headline(out, set(furniture_lines))
     headlines |= _headline_lines(out, date_lines, set(furniture_lines))
     _take_repeated_headline(out, headlines, take)
     return Furniture(
@@ -377,6 +384,7 @@ def read(text: str) -> Furniture:
         editors=tuple(facts.editors),
         bylines=tuple(facts.bylines),
         headlines=frozenset(headlines),
+        maybe_headlines=frozenset(maybe - headlines),
     )
 
 
@@ -532,9 +540,22 @@ def _headline_lines(out: list[str], date_lines: list[int], furniture: set[int]) 
             heads.add(j + 1)
             gap = 0
             j += 1
-    elif first + 1 < n and not out[first + 1].strip() and short(first):
-        heads.add(first + 1)
     return heads
+
+
+def _first_line_headline(out: list[str], furniture: set[int]) -> set[int]:
+    """The page's first line, when a blank line or furniture follows it: headline-like
+    even with a comma (`乡镇书记的“共富账本” 既要算产业账,还要算民生账`)."""
+    content = [j for j in range(len(out)) if out[j].strip()]
+    if not content or any(line <= content[0] for line in furniture):
+        return set()
+    first = content[0]
+    s = out[first].strip()
+    below_blank = first + 1 < len(out) and not out[first + 1].strip()
+    below_furniture = (first + 2) in furniture
+    if (below_blank or below_furniture) and len(s) <= 40 and not re.search(r"[。;；,，:：、]$", s) and "。" not in s:
+        return {first + 1}
+    return set()
 
 
 def _take_repeated_headline(out: list[str], heads: set[int], take) -> None:

@@ -51,7 +51,12 @@ PHOTO_CREDIT = re.compile(r"^[（(]?(?P<text>.*?)\s+(?P<who>[\u4e00-\u9fff]{2,4}
 PAGE_PHOTO_CREDIT = re.compile(r"^[（(](?P<text>.*?(图片|照片|摄影).*?(?P<who>由(?P<org>.+?)提供)?)[）)]$")
 COMMENT_LABEL = re.compile(r"^(评论|短评|时评|社论|编者按|本报评论员|观察|述评)$")
 NEWS_LEAD = re.compile(r"^(本报讯|本报记者|新华社|近日|日前|昨日|今年以来|记者从|\d{1,2}月\d{1,2}日[,，])")
-BYLINE_LEAD = re.compile(r"^(?P<lead>本报讯\s*[（(](?P<names>[^）)]{1,40})[）)])\s*")
+BYLINE_LEAD = re.compile(r"^(?P<lead>本[报報][讯訊]\s*[（(](?P<names>[^）)]{1,40})[）)])\s*")
+# a byline at the end of a paragraph: `…。(记者 毛国庆 祝晨阳)`, `…。记者 邵婉清 通讯员 徐鹏飞`
+TRAILING_BYLINE = re.compile(r"^(?P<text>.*[。！？!?…”])\s*(?P<byline>[（(](?P<names>[^（）()]{2,40})[）)]"
+                             r"|(?P<bare>(?:记者|通讯员|本报记者)\s*[^。，,]{2,40}))$")
+# a photo credit with no caption text: `通讯员 汪建国 摄`, `共享联盟衢江站 余丽君 汪晨 记者 方晓东 摄`, `摄影毛国庆`
+CREDIT_ONLY = re.compile(r"^(?P<who>(?:[\u4e00-\u9fff]{2,12}站\s+)?[\u4e00-\u9fff ]{2,40}?)\s*摄$|^摄影\s*(?P<after>[\u4e00-\u9fff ]{2,20})$")
 BYLINE_ROLE = re.compile(r"^(本报记者|记者|通讯员|见习记者|实习生|特约记者|文/图|文|图|摄影|摄|编辑)[:：]?$")
 ORG_BYLINE = re.compile(r"^[\u4e00-\u9fff]{4,10}(站|融媒体中心|新闻中心|工作室|通讯组|报道组)$")
 SPEAKER_LINE = re.compile(r"(强调|指出|表示|讲话|主持|参加|出席|调研|要求)$")
@@ -63,17 +68,20 @@ def byline_names(line: str) -> tuple[str, ...] | None:
     tokens = line.replace("　", " ").split()
     if not tokens or len(tokens) > 8 or len(line) > 40:
         return None
-    names = []
-    for token in tokens:
-        role = re.match(r"^(本报记者|记者|通讯员|见习记者|实习生|特约记者|文/图|文|图|摄影)[:：]?", token)
-        rest = token[role.end():] if role else token
-        if not rest:
-            continue
-        if is_person_name(rest) or (len(tokens) == 1 and ORG_BYLINE.match(rest)):
-            names.append(rest)
-        else:
-            return None
-    return tuple(names) or None
+    if len(tokens) == 1 and ORG_BYLINE.match(tokens[0]):
+        return (tokens[0],)
+    return furniture.person_names(line.replace("　", " "), writers_only=True)
+
+
+def credit_names(line: str) -> tuple[str, ...] | None:
+    """The photographers of a credit line with no caption text (`通讯员 汪建国 摄`,
+    `共享联盟衢江站 余丽君 汪晨 记者 方晓东 摄`, `摄影毛国庆`); an organisation is no name."""
+    m = CREDIT_ONLY.match(line.strip())
+    if not m:
+        return None
+    who = (m.group("who") or m.group("after") or "").split()
+    who = [token for token in who if not re.search(r"站$|中心$|组$", token)]
+    return furniture.person_names(" ".join(who)) if who else None
 
 
 def is_chrome(line: str) -> str | None:
@@ -172,6 +180,7 @@ class Line:
     level: int = 0  # Markdown heading level, 0 for none
     blank_before: int = 0  # blank lines above it
     headline: bool = False  # a headline by its context, though it has a comma
+    web_headline: bool = False  # a headline by its place among web-page furniture (furniture.py)
 
 
 def read_lines(text: str) -> list[Line]:
@@ -201,6 +210,7 @@ class _Draft:
     captions: list[Caption] = field(default_factory=list)
     type: str = "新闻"
     label: str | None = None  # a column label such as 评论
+    photographers: list[str] = field(default_factory=list)  # from credit lines with no caption text
 
 
 @dataclass(frozen=True)
@@ -226,6 +236,8 @@ def _split_headline(lines: list[Line]) -> tuple[str, str | None]:
     texts = [line.text for line in lines]
     if len(texts) == 1:
         return texts[0], None
+    if texts[1].startswith("——"):  # title, then its subhead(s): `——记…`
+        return texts[0], " / ".join(texts[1:])
     if len(texts) == 2:
         kicker_first = not SPEAKER_LINE.search(texts[1])
         title = texts[1] if kicker_first else texts[0]
@@ -281,6 +293,21 @@ class _Builder:
     # A run is the short lines between two stretches of body text.
     def handle_run(self, run: list[Line], next_body: Line | None) -> None:
         run = self._take_signature(self._take_chrome(run))
+        credit_at = next((k for k, line in enumerate(run) if credit_names(line.text)), None)
+        if credit_at is not None and self.current is not None:
+            # a photo credit closes a photo-news item; what follows it is the next item
+            self._inside_article(run[:credit_at]) if run[:credit_at] else None
+            names, text = credit_names(run[credit_at].text), run[credit_at].text
+            self.current.photographers.extend(n for n in names if n not in self.current.photographers)
+            self.current.byline.append(text)
+            after = run[credit_at + 1:]
+            if after and next_body is not None:
+                heads = self._headline_tail(after) or after[-1:]
+                self._runs_as_captions(after[: len(after) - len(heads)])
+                self.start(heads[0].number, heads)
+            elif after:
+                self.handle_run(after, next_body)
+            return
         if next_body is not None and starts_like_fragment(next_body.text) and self._last_paragraph_ended():
             run = self._take_paragraph_head(run)
         captions: list[Line] = []
@@ -297,6 +324,21 @@ class _Builder:
             self.add_caption(caption_of(line.text) or Caption(text=line.text, raw=line.text))
         if next_body is None:
             self._trailing_run(rest)
+            return
+        marked = [k for k, line in enumerate(rest) if line.web_headline]
+        if marked:
+            # the headline by its place on a web page: lines before it are captions (of the
+            # article that follows), lines after it captions, the last one perhaps a byline
+            before, heads, after = rest[:marked[0]], rest[marked[0]: marked[-1] + 1], rest[marked[-1] + 1:]
+            byline = byline_names(after[-1].text) if after else None
+            for line in before:
+                self.add_caption(Caption(text=line.text, raw=line.text), to_next=True)
+            draft = self.start(heads[0].number, heads)
+            for line in after[:-1] if byline else after:
+                draft.captions.append(caption_of(line.text) or Caption(text=line.text, raw=line.text))
+            if byline:
+                draft.byline.append(after[-1].text)
+                draft.authors.extend(byline)
             return
         byline = byline_names(rest[-1].text) if len(rest) >= 2 else None
         if byline:
@@ -428,7 +470,9 @@ def segment_page(text: str, source: str, district_names: frozenset[str] = frozen
     run: list[Line] = []
     lines = read_lines(web.text)
     for i, line in enumerate(lines):
-        if line.number in web.headlines or (
+        if line.number in web.headlines:
+            line = replace(line, headline=True, web_headline=True)
+        elif line.number in web.maybe_headlines or (
                 i + 1 < len(lines) and is_headline_over_byline(line.text, lines[i + 1].text)):
             line = replace(line, headline=True)
         body_like = not line.headline and not is_headline_like(line.text) and not line.level
@@ -525,6 +569,15 @@ def _finish(draft: _Draft, ordinal: int, page: Page) -> tuple[Article, list[Issu
             blocks[-1] = ("p", signed.group("text"), blocks[-1][2])
             authors.extend(names)
             byline.append(signed.group("names"))
+    for k, (kind, text, line) in enumerate(blocks):
+        trailing = TRAILING_BYLINE.match(text) if kind == "p" else None
+        names = byline_names(trailing.group("names") or trailing.group("bare")) if trailing else None
+        if trailing and names and not re.fullmatch(r"[\u4e00-\u9fff]{2,4}", (trailing.group("names") or "x").strip()):
+            blocks[k] = ("p", trailing.group("text"), line)
+            authors.extend(n for n in names if n not in authors)
+            byline.append(trailing.group("byline"))
+    if not authors and draft.photographers:  # photo news: the photographers are its authors
+        authors.extend(draft.photographers)
     if draft.label:
         byline.append(draft.label)
     title, subtitle = _split_headline(draft.headline) if draft.headline else (_derived_title(draft, blocks), None)
