@@ -79,6 +79,11 @@ PAGE_CODE = r"(?:[A-Za-z]?\d{2,5})"
 PAGE_LABEL = re.compile(rf"^(?P<first>第\s*)?(?P<code>{PAGE_CODE})\s*版\s*[:：]\s*(?P<name>.{{1,30}})$")
 PAGE_NAV = re.compile(rf"{PAGE_CODE}\s*版\s*[:：]")
 MASTHEAD = re.compile(r"^(?P<paper>\S{2,12})\s+(?P<word>\S{2,4})$")
+# a dateline opening the lead: `浙江在线09月12日讯 `, `中新网衢州5月29日电(采访人员 戴文杰)`,
+# `浙江在线-衢州频道3月26日讯(浙江在线 通讯员饶卫东 占丽娟)`, `本报7月27日讯 ` (no year: no date)
+LEAD_DATELINE = re.compile(rf"^(?P<dateline>[{HAN}\-]{{0,14}}?\d{{1,2}}月\d{{1,2}}日(?:讯|电))\s*"
+                           r"(?:[(（](?P<byline>[^()（）]{2,40})[)）])?\s*(?=\S)")
+BYLINE_ROLE_AT = re.compile(r"本报记者|记者|通讯员|采访人员|特约记者|见习记者")
 DATELINE = re.compile(rf"^[{HAN}\-]{{0,12}}?\d{{1,2}}月\d{{1,2}}日(?:讯|电)$")
 IMAGE_NAME = re.compile(r"^\S{1,60}\.(?:jpe?g|png|gif|webp|bmp)$", re.I)
 MARKDOWN_IMAGE = re.compile(r"^!\[[^\]]*\]\([^)]*\)\s*\|?$")
@@ -227,7 +232,7 @@ def _fields(folded: str, raw: str, number: int, facts: _Facts) -> bool:
     return True
 
 
-def _date_line(folded: str, raw: str, facts: _Facts) -> str | None:
+def _date_line(folded: str, raw: str, facts: _Facts, number: int = 0) -> str | None:
     """A line that is a date (+ time, weekday, site or paper name, toolbar): its kind or None.
 
     `2021年04月26日 08:35:37 来源: …`, `浙江在线衢州频道 时间: 2013-05-08 08:52:10`,
@@ -265,8 +270,14 @@ def _date_line(folded: str, raw: str, facts: _Facts) -> str | None:
     if len(rest.replace(" ", "")) > 14 or re.search(r"[,，:：]", rest):
         return None
     has_time = bool(TIME.search(folded))
+    reporter = re.search(r"(?:记者|通讯员)\s*\S.*$", rest)
+    if reporter:
+        found_names = person_names(_printed(raw, reporter.group(), folded))
+        if found_names:
+            facts.bylines.append(Byline(number, found_names, raw.strip()))
+        rest = rest[: reporter.start()]
     names = rest.split()
-    if not names and not has_time and not weekdays and not re.search(r"时间|日期", folded):
+    if not FULL_DATE.sub("", folded).strip():
         return "bare"  # a lone date: a reader app's viewing date, not the paper's
     facts.dates.append((0 if weekdays else 1, date, raw.strip()))
     for name in names:
@@ -310,7 +321,7 @@ def read(text: str) -> Furniture:
         if not s:
             i += 1
             continue
-        raw = out[i]
+        raw = out[i].strip()
         kind = _line_kind(s, raw, i, folded_lines, facts, first_body)
         if kind == "label-alone":  # `来源:` with its value on the next line (G4)
             j = next((j for j in range(i + 1, min(n, i + 3)) if folded_lines[j]), None)
@@ -407,6 +418,8 @@ def _line_kind(s: str, raw: str, i: int, lines: list[str], facts: _Facts, first_
         return "tail" if s.rstrip(":：") in vocab["tail_markers"] else "line"
     if s.rstrip(":：") in vocab["tail_markers"]:
         return "tail"
+    if "content_" in s and "enpproperty" in s and _date_line(s, raw, facts, i + 1):
+        return "footer"
     if any(w in s for w in vocab["server_words"]):
         return "server"
     if any(w in s for w in vocab["notice_words"]) and len(s) <= 100:
@@ -436,7 +449,8 @@ def _line_kind(s: str, raw: str, i: int, lines: list[str], facts: _Facts, first_
         return "menu"
     if PAGE_TURNER.match(s) and re.search(r"\d\s+\d", s):
         return "page-turner"
-    if len(re.findall(r"\s\|\s", s)) >= 2 and all(len(t.strip()) <= 12 for t in s.split("|")):
+    if len(re.findall(r"\s\|\s", s)) >= 2 and all(len(t.strip()) <= 12 for t in s.split("|")[1:]) \
+            and "。" not in s:
         return "nav"
     if len([t for t in re.split(r"\s{3,}", s) if t]) >= 4 and all(len(t) <= 8 for t in re.split(r"\s{3,}", s)):
         return "nav"
@@ -444,7 +458,15 @@ def _line_kind(s: str, raw: str, i: int, lines: list[str], facts: _Facts, first_
         return "image"
     if DATELINE.match(s):
         return "dateline-alone"
-    kind = _date_line(s, raw, facts)
+    label = _label_re().match(s)
+    if label and not s[label.end():].strip():
+        return "label-alone"
+    if label and _fields(s, raw.strip(), i + 1, facts):
+        return "fields-date" if _dates(s) else "fields"
+    if "|" in s and len(s) <= 60 and all(_toolbar_only(part + " " + part) or _label_re().match(part.strip())
+                                         for part in s.split("|") if part.strip()):
+        return "nav"
+    kind = _date_line(s, raw, facts, i + 1)
     if kind == "bare":
         return "viewing-date" if i + 1 < len(lines) and WEEKDAY.fullmatch(lines[i + 1] or "") else None
     if kind:
@@ -456,6 +478,14 @@ def _line_kind(s: str, raw: str, i: int, lines: list[str], facts: _Facts, first_
         return "fields-date" if _dates(s) else "fields"
     if s.endswith(" |") and len(s) <= 40:
         return "partial:table-bar"
+    lead = LEAD_DATELINE.match(s)
+    if lead:
+        byline = lead["byline"] or ""
+        role = BYLINE_ROLE_AT.search(byline)
+        names = person_names(_printed(raw, byline[role.start():], s)) if role else None
+        if names:
+            facts.bylines.append(Byline(i + 1, names, _printed(raw, lead.group().strip(), s)))
+        return "partial:dateline" if names or not lead["byline"] else "partial:dateline-only"
     intro = PEN_NAME_INTRO.search(s)
     if intro:
         paper = INTRO_PAPER.search(s)
@@ -472,6 +502,10 @@ def _line_kind(s: str, raw: str, i: int, lines: list[str], facts: _Facts, first_
 def _partial(kind: str, raw: str) -> tuple[str, str]:
     """(what stays as text, the furniture piece) of a line that is furniture in part."""
     stripped = raw.strip()
+    if kind.startswith("partial:dateline"):
+        lead = LEAD_DATELINE.match(fold(stripped))
+        end = lead.end() if kind == "partial:dateline" else lead.end("dateline")
+        return stripped[end:].lstrip(), stripped[:end]
     if kind == "partial:table-bar":
         bar = TABLE_BAR.search(stripped)
         return stripped[: bar.start()], stripped[bar.start():]
