@@ -64,6 +64,7 @@ class Furniture:
     bylines: tuple[Byline, ...] = ()  # names read from furniture (来源: … 记者 X, 作者: X)
     headlines: frozenset[int] = frozenset()  # lines that are headlines by their place among the furniture
     maybe_headlines: frozenset[int] = frozenset()  # the page's first line, a blank line under it: headline-like
+    decks: frozenset[int] = frozenset()  # a standfirst under the headline (no final punctuation, indented)
 
 
 # --- shapes ---------------------------------------------------------------------
@@ -382,6 +383,12 @@ def read(text: str) -> Furniture:
             take(j)
 
     maybe = _first_line_headline(out, set(furniture_lines))
+    strong = {j for j in maybe if (j + 1) in furniture_lines}  # `![]() |` right under it
+    headlines |= strong
+    byline_at = _names_under_furniture(out, set(furniture_lines))
+    if byline_at is not None:
+        facts.bylines.append(Byline(byline_at + 1, person_names(out[byline_at].strip()), out[byline_at].strip()))
+        take(byline_at)
     headlines |= _headline_lines(out, date_lines, set(furniture_lines))
     _take_repeated_headline(out, headlines, take)
     return Furniture(
@@ -396,6 +403,7 @@ def read(text: str) -> Furniture:
         bylines=tuple(facts.bylines),
         headlines=frozenset(headlines),
         maybe_headlines=frozenset(maybe - headlines),
+        decks=frozenset(_decks(raw_lines, out, maybe | headlines)),
     )
 
 
@@ -577,6 +585,15 @@ def _headline_lines(out: list[str], date_lines: list[int], furniture: set[int]) 
     return heads
 
 
+def _names_under_furniture(out: list[str], furniture: set[int]) -> int | None:
+    """A line of names alone right under the top furniture (`转自:衢州日报` / `毛国庆`): a byline."""
+    content = [j for j in range(len(out)) if out[j].strip()]
+    if not content or not any(line < content[0] + 1 for line in furniture):
+        return None
+    names = person_names(out[content[0]].strip())
+    return content[0] if names and len(names) <= 3 else None
+
+
 def _first_line_headline(out: list[str], furniture: set[int]) -> set[int]:
     """The page's first line, when a blank line or furniture follows it: headline-like
     even with a comma (`乡镇书记的“共富账本” 既要算产业账,还要算民生账`)."""
@@ -589,6 +606,25 @@ def _first_line_headline(out: list[str], furniture: set[int]) -> set[int]:
     below_furniture = (first + 2) in furniture
     if (below_blank or below_furniture) and len(s) <= 40 and not re.search(r"[。;；,，:：、]$", s) and "。" not in s:
         return {first + 1}
+    return set()
+
+
+def _decks(raw: list[str], out: list[str], heads: set[int]) -> set[int]:
+    """`  在浙西山区的常山县,…正在一页页写实` under the headline: indented, a blank line
+    on each side, no final punctuation, not a byline: the deck (standfirst)."""
+    if not heads:
+        return set()
+    last = max(heads) - 1
+    below = [j for j in range(last + 1, min(len(out), last + 3)) if out[j].strip()]
+    if not below:
+        return set()
+    j = below[0]
+    s = out[j].strip()
+    indented = raw[j].startswith(" ")
+    blank_after = j + 1 < len(out) and not out[j + 1].strip()
+    if indented and blank_after and 12 <= len(s) <= 60 and not SENTENCE.search(s[-1]) and s[-1] not in ",，:：、" \
+            and person_names(s) is None:
+        return {j + 1}
     return set()
 
 

@@ -56,6 +56,12 @@ BYLINE_LEAD = re.compile(r"^(?P<lead>本[报報][讯訊]\s*[（(](?P<names>[^）
 TRAILING_BYLINE = re.compile(r"^(?P<text>.*[。！？!?…”])\s*(?P<byline>[（(](?P<names>[^（）()]{2,40})[）)]"
                              r"|(?P<bare>(?:记者|通讯员|本报记者)\s*[^。，,]{2,40}))$")
 # a photo credit with no caption text: `通讯员 汪建国 摄`, `共享联盟衢江站 余丽君 汪晨 记者 方晓东 摄`, `摄影毛国庆`
+# a photo caption under a web page's headline: short, one sentence (`村民在茶园里采摘秋茶。`)
+CAPTION_SHAPE = re.compile(r"^[^，,。;；:：]{4,24}。$")
+# a caption with its credit glued after the sentence: `…吸引了不少游客。记者洪晓燕摄`,
+# `图为游客在华埠镇油菜花田里拍照留影。汪建国 程立平` (names, no 摄, after 图为…)
+GLUED_CREDIT = re.compile(r"^(?P<text>[^。]{4,50}[。”])\s*(?P<who>(?:记者|通讯员)?\s*[\u4e00-\u9fff]{2,4}(?:\s+[\u4e00-\u9fff]{2,4}){0,3})\s*摄$"
+                          r"|^(?P<text2>图为[^。]{2,50}。)\s*(?P<who2>[\u4e00-\u9fff]{2,4}(?:\s+[\u4e00-\u9fff]{2,4}){0,3})?$")
 CREDIT_ONLY = re.compile(r"^(?P<who>(?:[\u4e00-\u9fff]{2,12}站\s+)?[\u4e00-\u9fff ]{2,40}?)\s*摄$|^摄影\s*(?P<after>[\u4e00-\u9fff ]{2,20})$")
 BYLINE_ROLE = re.compile(r"^(本报记者|记者|通讯员|见习记者|实习生|特约记者|文/图|文|图|摄影|摄|编辑)[:：]?$")
 ORG_BYLINE = re.compile(r"^[\u4e00-\u9fff]{4,10}(站|融媒体中心|新闻中心|工作室|通讯组|报道组)$")
@@ -181,6 +187,8 @@ class Line:
     blank_before: int = 0  # blank lines above it
     headline: bool = False  # a headline by its context, though it has a comma
     web_headline: bool = False  # a headline by its place among web-page furniture (furniture.py)
+    deck: bool = False  # a standfirst printed under the headline (furniture.py): subtitle
+    caption: bool = False  # a caption by its shape and place (short, ends in 。, under a web headline)
 
 
 def read_lines(text: str) -> list[Line]:
@@ -233,6 +241,10 @@ def district_prefix(text: str, names: frozenset[str]) -> str | None:
 
 def _split_headline(lines: list[Line]) -> tuple[str, str | None]:
     """Title and subtitle of a headline group, printed order kicker / title / subhead."""
+    decks = [line.text for line in lines if line.deck]
+    if decks and len(decks) < len(lines):
+        title, subtitle = _split_headline([line for line in lines if not line.deck])
+        return title, " / ".join([subtitle, *decks] if subtitle else decks)
     texts = [line.text for line in lines]
     if len(texts) == 1:
         return texts[0], None
@@ -278,6 +290,15 @@ class _Builder:
     def add_body(self, line: Line) -> None:
         text = line.text
         draft = self.current
+        glued = GLUED_CREDIT.match(text)
+        if glued and draft is not None and draft.blocks:
+            who = (glued.group("who") or glued.group("who2") or "").split()
+            names = furniture.person_names(" ".join(who)) if who else ()
+            if names is not None:
+                caption_text = glued.group("text") or glued.group("text2")
+                draft.captions.append(Caption(text=caption_text, photographer=" ".join(names) or None, raw=text))
+                draft.photographers.extend(n for n in names if n not in draft.photographers)
+                return
         lead = BYLINE_LEAD.match(text)
         if lead:
             names = byline_names(lead.group("names")) or ()
@@ -330,6 +351,8 @@ class _Builder:
             # the headline by its place on a web page: lines before it are captions (of the
             # article that follows), lines after it captions, the last one perhaps a byline
             before, heads, after = rest[:marked[0]], rest[marked[0]: marked[-1] + 1], rest[marked[-1] + 1:]
+            while after and after[0].text.startswith("——") and not after[0].caption:
+                heads, after = heads + after[:1], after[1:]
             byline = byline_names(after[-1].text) if after else None
             for line in before:
                 self.add_caption(Caption(text=line.text, raw=line.text), to_next=True)
@@ -469,14 +492,21 @@ def segment_page(text: str, source: str, district_names: frozenset[str] = frozen
     builder = _Builder(source, district_names)
     run: list[Line] = []
     lines = read_lines(web.text)
+    under_web_headline = False
     for i, line in enumerate(lines):
         if line.number in web.headlines:
             line = replace(line, headline=True, web_headline=True)
+            under_web_headline = True
+        elif line.number in web.decks:
+            line = replace(line, headline=True, web_headline=True, deck=True)
+        elif under_web_headline and CAPTION_SHAPE.match(line.text):
+            line = replace(line, headline=True, caption=True)
         elif line.number in web.maybe_headlines or (
                 i + 1 < len(lines) and is_headline_over_byline(line.text, lines[i + 1].text)):
             line = replace(line, headline=True)
         body_like = not line.headline and not is_headline_like(line.text) and not line.level
         if body_like:
+            under_web_headline = False
             builder.handle_run(run, line)
             run = []
             builder.add_body(line)
