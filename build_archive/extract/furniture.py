@@ -391,6 +391,10 @@ def read(text: str) -> Furniture:
         take(byline_at)
     headlines |= _headline_lines(out, date_lines, set(furniture_lines))
     _take_repeated_headline(out, headlines, take)
+    decks = _decks(raw_lines, out, maybe | headlines)
+    if decks:  # a headline with a deck under it is a headline for sure
+        headlines |= maybe
+        maybe = set()
     return Furniture(
         text="\n".join(out) + ("\n" if text.endswith("\n") else ""),
         chrome=tuple(c for c in chrome if c),
@@ -403,7 +407,7 @@ def read(text: str) -> Furniture:
         bylines=tuple(facts.bylines),
         headlines=frozenset(headlines),
         maybe_headlines=frozenset(maybe - headlines),
-        decks=frozenset(_decks(raw_lines, out, maybe | headlines)),
+        decks=frozenset(decks),
     )
 
 
@@ -622,7 +626,8 @@ def _decks(raw: list[str], out: list[str], heads: set[int]) -> set[int]:
     s = out[j].strip()
     indented = raw[j].startswith(" ")
     blank_after = j + 1 < len(out) and not out[j + 1].strip()
-    if indented and blank_after and 12 <= len(s) <= 60 and not SENTENCE.search(s[-1]) and s[-1] not in ",，:：、" \
+    longer = len(s) > len(out[last].strip())  # under a kicker, the shorter line is the headline
+    if indented and blank_after and longer and 12 <= len(s) <= 60 and not SENTENCE.search(s[-1]) and s[-1] not in ",，:：、" \
             and person_names(s) is None:
         return {j + 1}
     return set()

@@ -297,7 +297,6 @@ class _Builder:
             if names is not None:
                 caption_text = glued.group("text") or glued.group("text2")
                 draft.captions.append(Caption(text=caption_text, photographer=" ".join(names) or None, raw=text))
-                draft.photographers.extend(n for n in names if n not in draft.photographers)
                 return
         lead = BYLINE_LEAD.match(text)
         if lead:
