@@ -378,18 +378,21 @@ def read(text: str) -> Furniture:
             banner += 1
         else:
             break
-    if banner >= 2:
+    banner_lines: set[int] = set()
+    if banner >= 2:  # (a banner says nothing about where the headline is)
         for j in top[:banner]:
             take(j)
+            banner_lines.add(j + 1)
 
-    maybe = _first_line_headline(out, set(furniture_lines))
+    placing = set(furniture_lines) - banner_lines  # furniture that places the headline under it
+    maybe = _first_line_headline(out, placing)
     strong = {j for j in maybe if (j + 1) in furniture_lines}  # `![]() |` right under it
     headlines |= strong
-    byline_at = _names_under_furniture(out, set(furniture_lines))
+    byline_at = _names_under_furniture(out, placing)
     if byline_at is not None:
         facts.bylines.append(Byline(byline_at + 1, person_names(out[byline_at].strip()), out[byline_at].strip()))
         take(byline_at)
-    headlines |= _headline_lines(out, date_lines, set(furniture_lines))
+    headlines |= _headline_lines(out, date_lines, placing)
     _take_repeated_headline(out, headlines, take)
     decks = _decks(raw_lines, out, maybe | headlines)
     if decks:  # a headline with a deck under it is a headline for sure

@@ -62,6 +62,8 @@ CAPTION_SHAPE = re.compile(r"^[^，,。;；:：]{4,24}。$")
 # `图为游客在华埠镇油菜花田里拍照留影。汪建国 程立平` (names, no 摄, after 图为…)
 GLUED_CREDIT = re.compile(r"^(?P<text>[^。]{4,50}[。”])\s*(?P<who>(?:记者|通讯员)?\s*[\u4e00-\u9fff]{2,4}(?:\s+[\u4e00-\u9fff]{2,4}){0,3})\s*摄$"
                           r"|^(?P<text2>图为[^。]{2,50}。)\s*(?P<who2>[\u4e00-\u9fff]{2,4}(?:\s+[\u4e00-\u9fff]{2,4}){0,3})?$")
+# the last line of a dump cut off after a few characters: `村里的`, `垃圾分`
+TRUNCATED_FRAGMENT = re.compile(r"^[\u4e00-\u9fff]{3,6}$")
 CREDIT_ONLY = re.compile(r"^(?P<who>(?:[\u4e00-\u9fff]{2,12}站\s+)?[\u4e00-\u9fff ]{2,40}?)\s*摄$|^摄影\s*(?P<after>[\u4e00-\u9fff ]{2,20})$")
 BYLINE_ROLE = re.compile(r"^(本报记者|记者|通讯员|见习记者|实习生|特约记者|文/图|文|图|摄影|摄|编辑)[:：]?$")
 ORG_BYLINE = re.compile(r"^[\u4e00-\u9fff]{4,10}(站|融媒体中心|新闻中心|工作室|通讯组|报道组)$")
@@ -77,6 +79,20 @@ def byline_names(line: str) -> tuple[str, ...] | None:
     if len(tokens) == 1 and ORG_BYLINE.match(tokens[0]):
         return (tokens[0],)
     return furniture.person_names(line.replace("　", " "), writers_only=True)
+
+
+def is_truncated_fragment(text: str) -> bool:
+    """`村里的`, `垃圾分`: a few characters that end on a lone character (a particle, a
+    word cut in two), as an excerpt cut off mid-sentence does; a heading ends on a word."""
+    return bool(TRUNCATED_FRAGMENT.match(text)) and len(_cut(text)[-1]) == 1
+
+
+def is_lead_lines(run: list[Line], next_body: Line) -> bool:
+    """`这个周末` / `正是板栗飘香的时节` / `贺村镇板栗基地迎来采收季` over the body with no blank
+    line anywhere: the poem-like lead of a post whose title is not in the dump, not a headline."""
+    return len(run) >= 2 and all(len(line.text) <= 12 and not line.level and not line.headline for line in run) \
+        and all(line.blank_before == 0 for line in run[1:]) and next_body.blank_before == 0 \
+        and not BYLINE_LEAD.match(next_body.text) and byline_names(run[-1].text) is None
 
 
 def credit_names(line: str) -> tuple[str, ...] | None:
@@ -374,6 +390,10 @@ class _Builder:
             draft = self.start(rest[-1].number, [])
             draft.type, draft.label = "评论", rest[-1].text
             return
+        if self.current is None and is_lead_lines(rest, next_body):
+            draft = self.start(rest[0].number, [])
+            draft.blocks.extend(("lead", line.text, line.number) for line in rest)
+            return
         if BYLINE_LEAD.match(next_body.text) or any(line.level == 1 for line in rest) or (
             rest and self.current is None
         ):
@@ -470,7 +490,15 @@ class _Builder:
 
     def _trailing_run(self, lines: list[Line]) -> None:
         """Short lines after the last body text: a headline printed after its body, or leftovers."""
-        headless = next((d for d in reversed(self.drafts) if not d.headline and d.type == "新闻"), None)
+        headless = next((d for d in reversed(self.drafts) if not d.headline and d.type == "新闻"
+                         and not (d.blocks and d.blocks[0][0] == "lead")), None)
+        if lines and headless is None and self.current is not None and self.current.blocks \
+                and is_truncated_fragment(lines[-1].text) and not lines[-1].level:
+            # an excerpt cut off after a few characters (`村里的`, `书市当天`): text, not a headline
+            if lines[:-1]:
+                self._inside_article(lines[:-1])
+            self.current.blocks.append(("p", lines[-1].text, lines[-1].number))
+            return
         heads = self._headline_tail(lines)
         self._runs_as_captions(lines[: len(lines) - len(heads)])
         if heads and headless is not None:
@@ -630,7 +658,7 @@ def _finish(draft: _Draft, ordinal: int, page: Page) -> tuple[Article, list[Issu
 
 
 def _derived_title(draft: _Draft, blocks) -> str:
-    first = next((text for kind, text, _ in blocks if kind == "p"), "")
+    first = next((text for kind, text, _ in blocks if kind in ("p", "lead")), "")
     sentence = re.split(r"[。！？!?]", first, maxsplit=1)[0]
     sentence = sentence[:30] + ("…" if len(sentence) > 30 else "")
     return f"{draft.label}：{sentence}" if draft.label else sentence or "（无标题）"
