@@ -95,3 +95,8 @@ def test_photo_credits_name_every_photographer():
     article, = segment_page(text, "t.txt", district_names()).articles
     assert article.authors == ("洪晓燕", "戴文杰")  # photo news: its photographers
     assert "共享联盟" not in "".join(article.authors)
+
+
+def test_interview_lines_and_body_text_are_no_furniture():
+    text = "标题\n\n记者:今年的收成怎么样?\n\n村民:比去年好多了。\n\n本次活动由县文旅局主办\n\n2019 2020 2021 2022 2023\n"
+    assert furniture.read(text).lines == ()

@@ -94,7 +94,7 @@ PEN_NAME_INTRO = re.compile(r"署名“(?P<pen>[^”]{1,6})”.{0,20}?文章《(
 INTRO_PAPER = re.compile(rf"出版的(?P<paper>[{HAN}]{{2,8}}?)(?:头版|第.{{1,2}}版|[一二三四五六七八九十]版)")
 SOURCE_TITLE = re.compile(rf"^(?P<source>[{HAN}]{{2,10}})\s*[:：]\s*《(?P<title>[^《》]{{2,60}}?)\s*》$")
 BULLET = re.compile(r"^[•·]\s")
-PAGE_TURNER = re.compile(r"^[\d\s]{1,12}$")
+PAGE_TURNER = re.compile(r"^\d{1,3}(?:\s+\d{1,3}){1,2}\s*$")
 SENTENCE = re.compile(r"[。!?;！？；]")
 
 
@@ -127,7 +127,7 @@ def _dates(text: str) -> list[tuple[datetime.date, int, int]]:
 
 def _toolbar_only(text: str) -> bool:
     """Made only of toolbar words (and separators, digits): 收藏 打印 推荐 / 登录 | 注册."""
-    tokens = [t for t in re.split(r"[\s|·•/]+|\d+", text) if t]
+    tokens = [t for t in re.split(r"[\s|·•/【】\[\]]+|\d+", text) if t]
     vocabulary = set(words()["toolbar_words"])
     return len(tokens) >= 2 and all(t in vocabulary or t.rstrip(":：") in vocabulary for t in tokens)
 
@@ -188,8 +188,11 @@ def _fields(folded: str, raw: str, number: int, facts: _Facts) -> bool:
     if not matches or folded[: matches[0].start()].strip(" |(（)）") and not _dates(folded[: matches[0].start()]):
         return False
     roles = words()["labels"]
-    head = folded[: matches[0].start()]
-    found_date = _dates(head)
+    for i, m in enumerate(matches):  # a field is short, never a sentence (`记者:今年收成怎么样?` is an interview)
+        end = matches[i + 1].start() if i + 1 < len(matches) else len(folded)
+        value = folded[m.end():end]
+        if SENTENCE.search(value) or len(value.strip()) > 48:
+            return False
     for i, m in enumerate(matches):
         end = matches[i + 1].start() if i + 1 < len(matches) else len(folded)
         value = folded[m.end():end].strip(" |")
@@ -456,11 +459,11 @@ def _line_kind(s: str, raw: str, i: int, lines: list[str], facts: _Facts, first_
         return "page-nav"
     if "......" in s and i == next(j for j, line in enumerate(lines) if line) and "。" not in s:
         return "headline-strip"
-    if s.endswith(("主办", "承办")) and len(s) <= 20 and " " not in s:
+    if s.endswith(("主办", "承办")) and len(s) <= 20 and " " not in s and "由" not in s and i < first_body:
         return "publisher"
     if _toolbar_only(s):
         return "toolbar"
-    if BULLET.match(s) and len(s) <= 40:
+    if BULLET.match(s) and len(s) <= 40 and i < first_body:
         return "menu"
     if PAGE_TURNER.match(s) and re.search(r"\d\s+\d", s):
         return "page-turner"
