@@ -98,14 +98,11 @@ PAGE_TURNER = re.compile(r"^\d{1,3}(?:\s+\d{1,3}){1,2}\s*$")
 SENTENCE = re.compile(r"[。!?;！？；]")
 
 
-def _labels_pattern() -> re.Pattern[str]:
-    labels = sorted(words()["labels"], key=len, reverse=True)
-    return re.compile(r"(?P<label>" + "|".join(map(re.escape, labels)) + r")\s*[:：]")
-
-
 @lru_cache(maxsize=1)
 def _label_re() -> re.Pattern[str]:
-    return _labels_pattern()
+    """`来源:`, `责任编辑：`…: the labels of furniture.yml, longest first."""
+    labels = sorted(words()["labels"], key=len, reverse=True)
+    return re.compile(r"(?P<label>" + "|".join(map(re.escape, labels)) + r")\s*[:：]")
 
 
 def _valid(y: int, m: int, d: int) -> datetime.date | None:
@@ -125,11 +122,12 @@ def _dates(text: str) -> list[tuple[datetime.date, int, int]]:
     return out
 
 
-def _toolbar_only(text: str) -> bool:
-    """Made only of toolbar words (and separators, digits): 收藏 打印 推荐 / 登录 | 注册."""
+def _toolbar_only(text: str, min_tokens: int = 2) -> bool:
+    """Made only of toolbar words (and separators, digits): 收藏 打印 推荐 / 登录 | 注册.
+    One word alone (`评论`) is a column label as often as a button: two at least, by default."""
     tokens = [t for t in re.split(r"[\s|·•/【】\[\]]+|\d+", text) if t]
     vocabulary = set(words()["toolbar_words"])
-    return len(tokens) >= 2 and all(t in vocabulary or t.rstrip(":：") in vocabulary for t in tokens)
+    return len(tokens) >= min_tokens and all(t in vocabulary or t.rstrip(":：") in vocabulary for t in tokens)
 
 
 def _strip_toolbar(text: str) -> str:
@@ -481,7 +479,7 @@ def _line_kind(s: str, raw: str, i: int, lines: list[str], facts: _Facts, first_
         return "label-alone"
     if label and _fields(s, raw.strip(), i + 1, facts):
         return "fields-date" if _dates(s) else "fields"
-    if "|" in s and len(s) <= 60 and all(_toolbar_only(part + " " + part) or _label_re().match(part.strip())
+    if "|" in s and len(s) <= 60 and all(_toolbar_only(part, min_tokens=1) or _label_re().match(part.strip())
                                          for part in s.split("|") if part.strip()):
         return "nav"
     kind = _date_line(s, raw, facts, i + 1)
@@ -489,11 +487,6 @@ def _line_kind(s: str, raw: str, i: int, lines: list[str], facts: _Facts, first_
         return "viewing-date" if i + 1 < len(lines) and WEEKDAY.fullmatch(lines[i + 1] or "") else None
     if kind:
         return kind
-    label = _label_re().match(s)
-    if label and not s[label.end():].strip():
-        return "label-alone"
-    if label and _fields(s, raw.strip(), i + 1, facts):
-        return "fields-date" if _dates(s) else "fields"
     if s.endswith(" |") and len(s) <= 40:
         return "partial:table-bar"
     lead = LEAD_DATELINE.match(s)

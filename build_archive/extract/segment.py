@@ -1,10 +1,13 @@
 """Cut one raw page dump into page metadata and articles (pure functions).
 
 The dumps come from e-paper PDFs: mastheads, headlines, bylines, captions and
-paragraphs broken at column breaks, sometimes with Markdown-ish `#` marks.
-The rules look at the *shape* of a line (length, punctuation, position, what
-follows it), not at the sample pages' own strings:
+paragraphs broken at column breaks, sometimes with Markdown-ish `#` marks; or
+from web pages, whose site furniture (furniture.py) is taken out first and tells
+where the headline is. The rules look at the *shape* of a line (length,
+punctuation, position, what follows it), not at the sample pages' own strings:
 
+0. web-page furniture is taken out (`furniture.read`): its metadata (paper, page,
+   printed date, bylines of source lines) goes to the page, its lines to the chrome;
 1. every line is classified (`classify_line`): chrome, caption, byline,
    heading (marked with `#`), short headline-like line, or body text;
 2. `_Builder` walks the lines once: runs of short lines between body text are
@@ -20,8 +23,6 @@ from __future__ import annotations
 import re
 from collections import Counter
 from dataclasses import dataclass, field, replace
-from functools import lru_cache
-from importlib import resources
 
 from build_archive.models import Article, Caption, Issue, Page
 from build_archive.extract import dates, furniture
