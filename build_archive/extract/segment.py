@@ -236,6 +236,7 @@ class _Draft:
     type: str = "新闻"
     label: str | None = None  # a column label such as 评论
     photographers: list[str] = field(default_factory=list)  # from credit lines with no caption text
+    tight: set[int] = field(default_factory=set)  # body lines printed right under the one above (no blank line)
 
 
 @dataclass(frozen=True)
@@ -325,6 +326,8 @@ class _Builder:
             text = text[lead.end():]
         elif draft is None:
             draft = self.start(line.number, [])
+        if line.blank_before == 0 and draft.blocks:
+            draft.tight.add(line.number)
         draft.blocks.append(("p", text, line.number))
 
     # A run is the short lines between two stretches of body text.
@@ -595,7 +598,8 @@ def page_facts(chrome: list[str]) -> dict:
     return facts
 
 
-def rejoin_paragraphs(blocks: list[tuple[str, str, int]]) -> tuple[list[tuple[str, str, int]], list[tuple[int, str]]]:
+def rejoin_paragraphs(blocks: list[tuple[str, str, int]], tight: frozenset[int] | set[int] = frozenset(),
+                      ) -> tuple[list[tuple[str, str, int]], list[tuple[int, str]]]:
     """Join paragraphs split by column breaks; return the blocks and the suspected gaps.
 
     A paragraph that does not end a sentence continues in the next paragraph
@@ -605,19 +609,29 @@ def rejoin_paragraphs(blocks: list[tuple[str, str, int]]) -> tuple[list[tuple[st
     out: list[tuple[str, str, int]] = []
     gaps: list[tuple[int, str]] = []
     for kind, text, line in blocks:
-        if kind == "p" and out and out[-1][0] == "p" and not is_sentence_end(out[-1][1]):
+        # a column break leaves a blank line; a line right under the one above is a paragraph of
+        # its own (web pages print one paragraph a line: `…贯穿了每一个改造项目` is a subhead)
+        if kind == "p" and out and out[-1][0] == "p" and not is_sentence_end(out[-1][1]) and line not in tight:
             previous = out[-1]
             if is_suspected_gap(previous[1], text):
                 gaps.append((line, f"…{previous[1][-8:]}|{text[:8]}…"))
             out[-1] = ("p", previous[1] + text, previous[2])
         else:
+            if kind == "p" and out and out[-1][0] == "p" and line in tight and is_subhead(out[-1][1]):
+                out[-1] = ("h2", out[-1][1], out[-1][2])  # `垃圾分类,村民自己管起来` over its paragraph
             out.append((kind, text, line))
     return out, gaps
 
 
+def is_subhead(text: str) -> bool:
+    """A line of a web page, not a sentence and not a clause cut short (`…,`), over the
+    next paragraph: a section head (`垃圾分类,村民自己管起来`, `-记者核实`)."""
+    return len(text) <= 40 and not is_sentence_end(text) and text[-1] not in "，,、：:；;—…"
+
+
 def _finish(draft: _Draft, ordinal: int, page: Page) -> tuple[Article, list[Issue]]:
     issues: list[Issue] = []
-    blocks, gaps = rejoin_paragraphs(draft.blocks)
+    blocks, gaps = rejoin_paragraphs(draft.blocks, draft.tight)
     authors = list(draft.authors)
     byline = list(draft.byline)
     if blocks and blocks[-1][0] == "p":
