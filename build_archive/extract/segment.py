@@ -61,7 +61,7 @@ TRAILING_BYLINE = re.compile(r"^(?P<text>.*[。！？!?…”])\s*(?P<byline>[�
 CAPTION_SHAPE = re.compile(r"^[^，,。;；:：]{4,24}。$")
 # a caption with its credit glued after the sentence: `…吸引了不少游客。记者洪晓燕摄`,
 # `图为游客在华埠镇油菜花田里拍照留影。汪建国 程立平` (names, no 摄, after 图为…)
-GLUED_CREDIT = re.compile(r"^(?P<text>[^。]{4,50}[。”])\s*(?P<who>(?:记者|通讯员)?\s*[\u4e00-\u9fff]{2,4}(?:\s+[\u4e00-\u9fff]{2,4}){0,3})\s*摄$"
+GLUED_CREDIT = re.compile(r"^(?P<text>.{4,60}?[。”])\s*(?P<who>(?:记者|通讯员)?\s*[\u4e00-\u9fff]{2,4}(?:\s+[\u4e00-\u9fff]{2,4}){0,3})\s*摄$"
                           r"|^(?P<text2>图为[^。]{2,50}。)\s*(?P<who2>[\u4e00-\u9fff]{2,4}(?:\s+[\u4e00-\u9fff]{2,4}){0,3})?$")
 # the last line of a dump cut off after a few characters: `村里的`, `垃圾分`
 TRUNCATED_FRAGMENT = re.compile(r"^[\u4e00-\u9fff]{3,6}$")
@@ -277,7 +277,8 @@ def _split_headline(lines: list[Line]) -> tuple[str, str | None]:
 
 
 class _Builder:
-    def __init__(self, source: str, district_names: frozenset[str]):
+    def __init__(self, source: str, district_names: frozenset[str], web_page: bool = False):
+        self.web_page = web_page  # copied from a web page: one paragraph a line, no column breaks
         self.source = source
         self.district_names = district_names
         self.drafts: list[_Draft] = []
@@ -471,6 +472,12 @@ class _Builder:
         colon: `争先 描绘…`), or a lone unmarked line (`起跑加速度`) between two
         finished paragraphs; the other lines are captions, even one printed under it.
         """
+        if self.web_page and 1 <= len(lines) <= 2 and not any(
+                line.text.endswith("。") or caption_of(line.text) for line in lines):
+            # a web page's section head, perhaps over two lines: `龙游县溪口镇` / `竹乡里的新生活`
+            text = " ".join(line.text for line in lines)
+            self.current.blocks.append(("h2", text, lines[0].number))
+            return
         heads = [line for line in lines if line.level or re.search(r"[ 　:：]", line.text)]
         if not heads and len(lines) == 1 and lines[0].blank_before < 3 and self._last_paragraph_ended():
             heads = lines  # a lone line between finished paragraphs; photos leave a blank box above their caption
@@ -520,7 +527,11 @@ def segment_page(text: str, source: str, district_names: frozenset[str] = frozen
     Web-page furniture (furniture.py) is taken out first; what it says (paper,
     page, printed date, bylines in source lines) becomes page metadata."""
     web = furniture.read(text)
-    builder = _Builder(source, district_names)
+    raw_lines = text.splitlines()
+    # a page whose furniture is all printed-page chrome (masthead date line, editors) is a
+    # printed page: its date is a masthead date; on a web page it is the page's furniture
+    printed_page = all(is_chrome(raw_lines[n - 1].strip()) for n in web.lines)
+    builder = _Builder(source, district_names, web_page=not printed_page)
     run: list[Line] = []
     lines = read_lines(web.text)
     under_web_headline = False
@@ -553,9 +564,6 @@ def segment_page(text: str, source: str, district_names: frozenset[str] = frozen
         builder.unassigned.append((0, caption.raw))
     _attach_bylines(builder.drafts, web.bylines)
     masthead = dates.masthead_date(builder.chrome)
-    # a page whose furniture is all printed-page chrome (masthead date line, editors) is a
-    # printed page: its date is a masthead date; on a web page it is the page's furniture
-    printed_page = all(is_chrome(text.splitlines()[n - 1].strip()) for n in web.lines)
     date, date_source = (web.date, "masthead" if printed_page else "page") if web.date else \
         (masthead, "masthead") if masthead else (None, None)
     facts = page_facts(builder.chrome)
@@ -569,7 +577,7 @@ def segment_page(text: str, source: str, district_names: frozenset[str] = frozen
                 repost_source=web.source, furniture=len(web.lines), **facts)
     articles, issues = [], list(builder.issues)
     for ordinal, draft in enumerate(builder.drafts, start=1):
-        article, found = _finish(draft, ordinal, page)
+        article, found = _finish(draft, ordinal, page, builder.web_page)
         articles.append(article)
         issues.extend(found)
     return SegmentedPage(page, tuple(articles), tuple(issues), tuple(builder.unassigned), date)
@@ -629,9 +637,10 @@ def is_subhead(text: str) -> bool:
     return len(text) <= 40 and not is_sentence_end(text) and text[-1] not in "，,、：:；;—…"
 
 
-def _finish(draft: _Draft, ordinal: int, page: Page) -> tuple[Article, list[Issue]]:
+def _finish(draft: _Draft, ordinal: int, page: Page, web_page: bool = False) -> tuple[Article, list[Issue]]:
     issues: list[Issue] = []
-    blocks, gaps = rejoin_paragraphs(draft.blocks, draft.tight)
+    tight = {line for _, _, line in draft.blocks} if web_page else draft.tight
+    blocks, gaps = rejoin_paragraphs(draft.blocks, tight)
     authors = list(draft.authors)
     byline = list(draft.byline)
     if blocks and blocks[-1][0] == "p":
