@@ -25,7 +25,7 @@ from importlib import resources
 import yaml
 
 from build_archive.extract.dates import DAY, DateGuess
-from build_archive.extract.names import is_person_name
+from build_archive.extract.names import ORG_BYLINE, is_person_name
 
 HAN = r"\u4e00-\u9fff"
 
@@ -580,8 +580,8 @@ def _headline_lines(out: list[str], date_lines: list[int], furniture: set[int]) 
                     break
                 j += 1
                 continue
-            if (j + 1) in furniture or not short(j):
-                break
+            if (j + 1) in furniture or not short(j) or (j != first and ORG_BYLINE.match(out[j].strip())):
+                break  # (the first line is the headline even when it ends in 站: 山区新建光伏电站)
             heads.add(j + 1)
             gap = 0
             j += 1

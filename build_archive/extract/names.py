@@ -13,6 +13,8 @@ def _surnames() -> tuple[frozenset[str], frozenset[str]]:
     return frozenset(w for w in words if len(w) == 1), frozenset(w for w in words if len(w) == 2)
 
 
+# an organisation signing a story: `共享联盟衢江站`, `龙游县融媒体中心` (a byline, not a person)
+ORG_BYLINE = re.compile(r"^[\u4e00-\u9fff]{4,10}(站|融媒体中心|新闻中心|工作室|通讯组|报道组)$")
 PLACE_SUFFIX = re.compile(r"(省|市|县|区|镇|乡|村|街道|社区|站|港)$")  # `华埠镇`, `余东村` are no names
 
 # traditional forms of common surnames (mirror sites print 記者 徐曉嵐, 鄭麗萍)

@@ -27,7 +27,7 @@ from dataclasses import dataclass, field, replace
 from build_archive.models import Article, Caption, Issue, Page
 from build_archive.extract import dates, furniture
 from build_archive.extract.words import plain_segmenter
-from build_archive.extract.names import PLACE_SUFFIX, is_person_name  # noqa: F401 (re-exported)
+from build_archive.extract.names import ORG_BYLINE, PLACE_SUFFIX, is_person_name  # noqa: F401 (re-exported)
 
 # --- line shapes -------------------------------------------------------------
 
@@ -67,7 +67,6 @@ GLUED_CREDIT = re.compile(r"^(?P<text>.{4,60}?[。”])\s*(?P<who>(?:记者|通�
 TRUNCATED_FRAGMENT = re.compile(r"^[\u4e00-\u9fff]{3,6}$")
 CREDIT_ONLY = re.compile(r"^(?P<who>(?:[\u4e00-\u9fff]{2,12}站\s+)?[\u4e00-\u9fff ]{2,40}?)\s*摄$|^摄影\s*(?P<after>[\u4e00-\u9fff ]{2,20})$")
 BYLINE_ROLE = re.compile(r"^(本报记者|记者|通讯员|见习记者|实习生|特约记者|文/图|文|图|摄影|摄|编辑)[:：]?$")
-ORG_BYLINE = re.compile(r"^[\u4e00-\u9fff]{4,10}(站|融媒体中心|新闻中心|工作室|通讯组|报道组)$")
 SPEAKER_LINE = re.compile(r"(强调|指出|表示|讲话|主持|参加|出席|调研|要求)$")
 SIGNATURE = re.compile(r"^(?P<text>.*[。！？!?…”])\s+(?P<names>[\u4e00-\u9fff]{2,4}(?:\s+[\u4e00-\u9fff]{2,4}){0,3})$")
 
