@@ -127,6 +127,13 @@ def _headers(paper: str, code: str, name: str, date: datetime.date) -> dict[str,
         "404 frames": ["404 Not Found", "", "404 Not Found", "", "", "nginx/1.23.3",
                        "您当前的位置:浙江在线 > 衢州频道 > 新闻频道 > 衢州新闻"],
         "login bar": ["登录 | 注册 | 设为主页 | 加入收藏", "我要投稿 | 投稿热线:0570-3861204"],
+        "headline strip": ["湖镇老街改造启动村级养老服务站投用春季招聘会本周六举行......寻物启事",
+                           "01版: 一版要闻 02版: 综合新闻 03版: 民生视点 04版: 专版"],
+        "national menu": ["首页English", "  • 时政", "  • 国际", "  • 更多>>", "  • 报 纸", "    杂 志"],
+        "county site bar": ["浙江在线--开化支站    总站·浙江在线 | 浙江新闻 | 图片 | 数字报纸 | 视频 | 便民服务",
+                            "           · ·设为首页 ·收藏本站",
+                            " 首 页   时政要闻   图片新闻   乡镇动态   公告公示   开化人在外   平安开化",
+                            " 您当前的位置:首 页 > 开化新闻 > 综合新闻", "", " "],
         "none": [],
     }
 
@@ -167,12 +174,17 @@ def _extract(text: str):
     footer=st.sampled_from(["e-paper footer", "e-paper footer with id", "cms footer"]),
     indent=st.sampled_from(["", "  "]),
     byline=st.sampled_from(["line", "lead", "square"]),
+    date_line=st.sampled_from(["", "{cn} 08:35:37 来源: {paper}", "{iso} 10:02:11  来源:{paper} ",
+                               "浙江在线衢州频道 时间: {iso} 08:52:10"]),
 )
 def test_furniture_around_an_article_changes_only_metadata(sample, paper, code, name, date, header, tail,
-                                                           footer, indent, byline):
+                                                           footer, indent, byline, date_line):
     title, paragraphs, authors = sample
     article_lines = _page(title, paragraphs, authors, indent, byline)
     plain = "\n".join(article_lines) + "\n"
+    if date_line:  # a portal's date line under the headline, same date as the footer
+        cn = f"{date.year}年{date.month:02d}月{date.day:02d}日"
+        article_lines = [article_lines[0], date_line.format(cn=cn, iso=date.isoformat(), paper=paper)] + article_lines[1:]
     wrapped_lines = (_headers(paper, code, name, date)[header] + [""] + article_lines + _tails()[tail]
                      + ["", "", _footers(paper, code, name, title, date)[footer]])
     wrapped = "\n".join(wrapped_lines) + "\n"
