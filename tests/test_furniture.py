@@ -100,3 +100,12 @@ def test_photo_credits_name_every_photographer():
 def test_interview_lines_and_body_text_are_no_furniture():
     text = "标题\n\n记者:今年的收成怎么样?\n\n村民:比去年好多了。\n\n本次活动由县文旅局主办\n\n2019 2020 2021 2022 2023\n"
     assert furniture.read(text).lines == ()
+
+
+def test_the_build_report_counts_furniture_per_page():
+    from build_archive.models import Report
+    report = Report(furniture=[("b.txt", 3), ("a.txt", 12)])
+    text = report.text()
+    assert "web-page furniture: 15 lines taken out of 2 pages" in text
+    assert text.index("a.txt: [furniture] 12 lines") < text.index("b.txt: [furniture] 3 lines")
+    assert "warnings: none" in text  # a count, not a warning: --strict does not fail on it
