@@ -109,3 +109,15 @@ def test_the_build_report_counts_furniture_per_page():
     assert "web-page furniture: 15 lines taken out of 2 pages" in text
     assert text.index("a.txt: [furniture] 12 lines") < text.index("b.txt: [furniture] 3 lines")
     assert "warnings: none" in text  # a count, not a warning: --strict does not fail on it
+
+
+def test_the_footer_says_which_line_of_the_headline_group_is_the_title():
+    page = "今日衢江 数字报纸\n\n\n00001版:要闻\n\n{group}\n\n  本报讯 (记者 方晓东) 3月1日,全区一季度重大项目集中开工活动举行。\n\n\n" \
+           "今日衢江 要闻 00001 {printed} 2023-03-02 1 2023年03月02日 星期四\n"
+    names = district_names()
+    article, = segment_page(page.format(group="全区重大项目集中开工\n总投资超百亿元", printed="全区重大项目集中开工"),
+                            "t.txt", names).articles
+    assert (article.title, article.subtitle) == ("全区重大项目集中开工", "总投资超百亿元")
+    article, = segment_page(page.format(group="全区一季度重大项目\n集中开工", printed="全区一季度重大项目集中开工"),
+                            "t.txt", names).articles
+    assert article.title == "全区一季度重大项目集中开工" and article.subtitle is None

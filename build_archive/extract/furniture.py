@@ -62,6 +62,7 @@ class Furniture:
     source: str | None = None  # the paper or site a repost names
     editors: tuple[str, ...] = ()
     bylines: tuple[Byline, ...] = ()  # names read from furniture (来源: … 记者 X, 作者: X)
+    footer_title: str | None = None  # the headline as an e-paper footer prints it (which line is the title)
     headlines: frozenset[int] = frozenset()  # lines that are headlines by their place among the furniture
     maybe_headlines: frozenset[int] = frozenset()  # the page's first line, a blank line under it: headline-like
     decks: frozenset[int] = frozenset()  # a standfirst under the headline (no final punctuation, indented)
@@ -177,6 +178,7 @@ class _Facts:
     source: str | None = None
     editors: list[str] = field(default_factory=list)
     bylines: list[Byline] = field(default_factory=list)
+    footer_title: str | None = None
 
 
 def _fields(folded: str, raw: str, number: int, facts: _Facts) -> bool:
@@ -258,6 +260,9 @@ def _date_line(folded: str, raw: str, facts: _Facts, number: int = 0) -> str | N
         facts.papers.append((0, _printed(raw, paper, folded)))
         if i >= 2:
             facts.pages.append((2, tokens[i] + " " + " ".join(tokens[1:i])))
+        iso = next((k for k in range(i + 1, len(tokens)) if FULL_DATE.match(tokens[k])), None)
+        if iso is not None and iso > i + 1:
+            facts.footer_title = facts.footer_title or _printed(raw, " ".join(tokens[i + 1:iso]), folded)
         return "footer"
     if "content_" in folded and "enpproperty" in folded:
         paper = next((t for t in tokens if PAPER.match(t)), None)
@@ -312,7 +317,7 @@ def read(text: str) -> Furniture:
     _question_mark_spaces(raw_lines, out, chrome)
     folded_lines = [fold(line).strip() for line in out]
     content = [i for i in range(n) if folded_lines[i]]
-    first_body = next((i for i in content if len(folded_lines[i]) > 40 and SENTENCE.search(folded_lines[i])), n)
+    first_body = next((i for i in content if len(folded_lines[i]) > 20 and "。" in folded_lines[i]), n)
     date_lines: list[int] = []
     breadcrumb_at: int | None = None
     tail_from: int | None = None
@@ -409,6 +414,7 @@ def read(text: str) -> Furniture:
         source=facts.source,
         editors=tuple(facts.editors),
         bylines=tuple(facts.bylines),
+        footer_title=facts.footer_title,
         headlines=frozenset(headlines),
         maybe_headlines=frozenset(maybe - headlines),
         decks=frozenset(decks),

@@ -236,6 +236,7 @@ class _Draft:
     label: str | None = None  # a column label such as 评论
     photographers: list[str] = field(default_factory=list)  # from credit lines with no caption text
     tight: set[int] = field(default_factory=set)  # body lines printed right under the one above (no blank line)
+    footer_title: str | None = None  # the headline an e-paper footer prints: says which line is the title
 
 
 @dataclass(frozen=True)
@@ -256,8 +257,19 @@ def district_prefix(text: str, names: frozenset[str]) -> str | None:
     return name if name in names else None
 
 
-def _split_headline(lines: list[Line]) -> tuple[str, str | None]:
-    """Title and subtitle of a headline group, printed order kicker / title / subhead."""
+def _split_headline(lines: list[Line], printed_title: str | None = None) -> tuple[str, str | None]:
+    """Title and subtitle of a headline group, printed order kicker / title / subhead.
+
+    `printed_title` (the headline an e-paper footer repeats) says which line is the
+    title, or that the group is one title broken over two lines."""
+    squashed = "".join((printed_title or "").split())
+    if squashed and len(lines) >= 2:
+        if squashed == "".join("".join(line.text.split()) for line in lines):
+            return printed_title.strip(), None
+        for line in lines:
+            if "".join(line.text.split()) == squashed:
+                rest = [other.text for other in lines if other is not line]
+                return line.text, " / ".join(rest)
     decks = [line.text for line in lines if line.deck]
     if decks and len(decks) < len(lines):
         title, subtitle = _split_headline([line for line in lines if not line.deck])
@@ -576,6 +588,7 @@ def segment_page(text: str, source: str, district_names: frozenset[str] = frozen
                 repost_source=web.source, furniture=len(web.lines), **facts)
     articles, issues = [], list(builder.issues)
     for ordinal, draft in enumerate(builder.drafts, start=1):
+        draft.footer_title = web.footer_title
         article, found = _finish(draft, ordinal, page, builder.web_page)
         articles.append(article)
         issues.extend(found)
@@ -660,7 +673,8 @@ def _finish(draft: _Draft, ordinal: int, page: Page, web_page: bool = False) -> 
         authors.extend(draft.photographers)
     if draft.label:
         byline.append(draft.label)
-    title, subtitle = _split_headline(draft.headline) if draft.headline else (_derived_title(draft, blocks), None)
+    title, subtitle = _split_headline(draft.headline, draft.footer_title) if draft.headline \
+        else (_derived_title(draft, blocks), None)
     continued = bool(blocks) and blocks[-1][0] == "p" and not is_sentence_end(blocks[-1][1])
     for line, snippet in gaps:
         issues.append(Issue("suspected-gap", page.source, line, f"text probably lost at a column break: {snippet}"))
