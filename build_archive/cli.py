@@ -54,6 +54,7 @@ def article_record(article) -> dict:
         "date_source": article.date_source,
         "paper": article.paper,
         "page": article.page,
+        "repost_source": article.repost_source,
         "districts": list(article.districts),
         "themes": list(article.themes),
         "keywords": list(article.keywords),

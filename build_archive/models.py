@@ -84,6 +84,7 @@ class Article:
     # page-level facts copied onto the article
     paper: str | None = None
     page: str | None = None
+    repost_source: str | None = None  # the paper or site a repost names (来源: 衢州日报, 转自: …)
     # metadata stages
     date: str | None = None
     date_precision: str | None = None

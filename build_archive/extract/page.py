@@ -59,6 +59,7 @@ def extract_page(page_file: PageFile, names: frozenset[str]) -> tuple[list[Artic
             article,
             paper=paper,
             page=page_file.facts.get("page") or article.page,
+            repost_source=seg.page.repost_source,
             date=date.value if date else None,
             date_precision=date.precision if date else None,
             date_source=date_source,
