@@ -121,3 +121,20 @@ def test_the_footer_says_which_line_of_the_headline_group_is_the_title():
     article, = segment_page(page.format(group="全区一季度重大项目\n集中开工", printed="全区一季度重大项目集中开工"),
                             "t.txt", names).articles
     assert article.title == "全区一季度重大项目集中开工" and article.subtitle is None
+
+
+def test_a_government_site_page():
+    text = ("首页 > 政务公开 > 部门动态\n"
+            "【发布时间：2020-03-05 09:12:00】【来源：开化县农业农村局】【字体：大 中 小】\n"
+            "开化县开展春季农业生产技术培训\n"
+            "3月4日，县农业农村局组织农技专家深入乡镇，开展春季农业生产技术培训，培训农户200余人次。\n"
+            "培训内容包括水稻育秧、茶园管理、病虫害防治等。\n"
+            "【打印本页】【关闭窗口】\n"
+            "主办单位：开化县人民政府办公室  承办单位：开化县大数据发展中心\n"
+            "网站标识码：3308240001  浙ICP备05012345号-1\n")
+    seg = segment_page(text, "t.txt", district_names())
+    article, = seg.articles
+    assert article.title == "开化县开展春季农业生产技术培训"
+    assert article.body.startswith("3月4日") and article.body.endswith("病虫害防治等。")
+    assert seg.date.value == "2020-03-05" and seg.page.repost_source == "开化县农业农村局"
+    assert set(seg.page.furniture and furniture.read(text).lines) == {1, 2, 6, 7, 8}

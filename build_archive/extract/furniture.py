@@ -185,7 +185,7 @@ def _fields(folded: str, raw: str, number: int, facts: _Facts) -> bool:
     """A line of `label:value` fields (来源: 开化新闻网 作者: 占丽娟 编辑: 周子衡),
     perhaps with a date: read them; True when nothing else is on the line."""
     matches = list(_label_re().finditer(folded))
-    if not matches or folded[: matches[0].start()].strip(" |(（)）") and not _dates(folded[: matches[0].start()]):
+    if not matches or folded[: matches[0].start()].strip(" |(（)）【】[]") and not _dates(folded[: matches[0].start()]):
         return False
     roles = words()["labels"]
     for i, m in enumerate(matches):  # a field is short, never a sentence (`记者:今年收成怎么样?` is an interview)
@@ -195,8 +195,8 @@ def _fields(folded: str, raw: str, number: int, facts: _Facts) -> bool:
             return False
     for i, m in enumerate(matches):
         end = matches[i + 1].start() if i + 1 < len(matches) else len(folded)
-        value = folded[m.end():end].strip(" |")
-        raw_value = raw[m.end():end].strip(" |")
+        value = folded[m.end():end].strip(" |【】[]")
+        raw_value = raw[m.end():end].strip(" |【】[]")
         role = roles[m["label"]]
         dates = _dates(value)
         if role in ("date", "posted") or dates:
@@ -480,8 +480,9 @@ def _line_kind(s: str, raw: str, i: int, lines: list[str], facts: _Facts, first_
         return "image"
     if DATELINE.match(s):
         return "dateline-alone"
-    label = _label_re().match(s)
-    if label and not s[label.end():].strip():
+    opened = s.lstrip("【[(（ |")
+    label = _label_re().match(opened)
+    if label and not opened[label.end():].strip(" 】]"):
         return "label-alone"
     if label and _fields(s, raw.strip(), i + 1, facts):
         return "fields-date" if _dates(s) else "fields"
