@@ -36,12 +36,15 @@ def paper_districts() -> dict[str, str]:
 
 def page_date(page_file: PageFile, seg: SegmentedPage) -> tuple[dates.DateGuess | None, str | None]:
     """The page's date and where it came from: printed (masthead, or web-page
-    furniture: `page`), then sources.yml, then the dates the page's text mentions
+    furniture: `page`; or `printed_date` in the page's facts, from a saved web page's
+    own metadata: `page`), then sources.yml, then the dates the page's text mentions
     (`text`, never a day; dates.infer_publication says which mentions count).
 
     A sources.yml date is valid here: corpus.load_sources reported and dropped a bad one."""
     if seg.date is not None:
         return seg.date, seg.page.date_source
+    if page_file.facts.get("printed_date"):  # a reader of saved web pages found it in the page's own metadata
+        return dates.parse_date_value(page_file.facts["printed_date"]), "page"
     if "date" in page_file.facts:
         return dates.parse_date_value(page_file.facts["date"]), "sources.yml"
     inferred = dates.infer_publication([a.body for a in seg.articles])
