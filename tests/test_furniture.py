@@ -138,3 +138,18 @@ def test_a_government_site_page():
     assert article.body.startswith("3月4日") and article.body.endswith("病虫害防治等。")
     assert seg.date.value == "2020-03-05" and seg.page.repost_source == "开化县农业农村局"
     assert set(seg.page.furniture and furniture.read(text).lines) == {1, 2, 6, 7, 8}
+
+
+@pytest.mark.parametrize("facts, expected", [
+    ({"printed_date": "2021-09-08"}, ("2021-09-08", "page")),
+    ({"printed_date": "not a date", "date": "2021-09"}, ("2021-09", "sources.yml")),
+    ({}, (None, None)),
+])
+def test_a_saved_web_pages_own_date_counts_as_printed(facts, expected):
+    from pathlib import Path
+    from build_archive.extract.corpus import PageFile
+    from build_archive.extract.page import page_date
+    text = "标题\n\n正文第一段,说了一些事情。\n"
+    page_file = PageFile(Path("t.html"), "t.html", text, facts)
+    date, source = page_date(page_file, segment_page(text, "t.html", district_names()))
+    assert ((date.value if date else None), source) == expected

@@ -44,7 +44,10 @@ def page_date(page_file: PageFile, seg: SegmentedPage) -> tuple[dates.DateGuess 
     if seg.date is not None:
         return seg.date, seg.page.date_source
     if page_file.facts.get("printed_date"):  # a reader of saved web pages found it in the page's own metadata
-        return dates.parse_date_value(page_file.facts["printed_date"]), "page"
+        try:
+            return dates.parse_date_value(page_file.facts["printed_date"]), "page"
+        except ValueError:
+            pass  # not a date: the other evidence decides
     if "date" in page_file.facts:
         return dates.parse_date_value(page_file.facts["date"]), "sources.yml"
     inferred = dates.infer_publication([a.body for a in seg.articles])
