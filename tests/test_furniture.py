@@ -64,6 +64,11 @@ def test_site_furniture_is_no_text(line):
     assert found.lines == (1,), line
 
 
+def test_a_lone_date_is_no_publication_date_and_no_title():
+    seg = segment_page("2019-06-18\n\n桐村镇古道开放\n\n6月15日,桐村镇一段明清古道的修缮工程通过验收。\n", "t.txt", district_names())
+    assert seg.date is None and seg.articles[0].title == "桐村镇古道开放"
+
+
 def test_a_viewing_date_is_no_publication_date():
     found = furniture.read("电子报阅读机\n2024-03-02\n星期六\n当前报纸名称:衢州日报\n\n文化周末\n\n日期:02-27\n" + BODY)
     assert found.date is None and found.paper == "衢州日报"

@@ -490,8 +490,8 @@ def _line_kind(s: str, raw: str, i: int, lines: list[str], facts: _Facts, first_
                                          for part in s.split("|") if part.strip()):
         return "nav"
     kind = _date_line(s, raw, facts, i + 1)
-    if kind == "bare":
-        return "viewing-date" if i + 1 < len(lines) and WEEKDAY.fullmatch(lines[i + 1] or "") else None
+    if kind == "bare":  # a lone date (a reader app's viewing date): furniture, and no publication date
+        return "viewing-date"
     if kind:
         return kind
     if s.endswith(" |") and len(s) <= 40:
