@@ -403,3 +403,9 @@ def test_infer_publication_takes_no_background_year(text, expected):
     guess = infer_publication([text])
     assert (guess.value if guess else None) == expected
     assert guess is None or guess.precision == "month"
+
+
+def test_a_year_end_report_gets_no_date_from_its_text():
+    text = "2022年,凤林镇坚持“农业强镇”。7月,镇里新建了文化中心。"
+    assert infer_publication([text]).value == "2022-07"
+    assert infer_publication([text], ["“四个强”:凤林镇2022年发展答卷"]) is None

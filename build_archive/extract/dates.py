@@ -473,7 +473,12 @@ _BACKGROUND_CLAUSE = re.compile(
 _CLAUSE = re.compile(r"[^,，。;；!！?？:：]+[,，。;；!！?？:：]?")
 
 
-def infer_publication(texts: Sequence[str]) -> DateGuess | None:
+# A year-end report (its title says so): the years it names are the year under review,
+# and such pages run early the next year.
+_YEAR_END_TITLE = re.compile(r"年终|岁末|答卷|回眸|盘点|这一年|年度总结|年度报告")
+
+
+def infer_publication(texts: Sequence[str], titles: Sequence[str] = ()) -> DateGuess | None:
     """The publication month the articles' text gives, or None when the evidence is weak.
 
     Stricter than `infer_from_text`, which it calls on what is left once background
@@ -482,7 +487,11 @@ def infer_publication(texts: Sequence[str]) -> DateGuess | None:
     `自2020年初到任以来`, `将于2026年建成`, `2028年公路建成后`). A year alone (the year
     under review of a year-end report `2020年,…`, `1998年,…开出第一家`) is weak
     evidence: no date. Only a month in a named year is taken (precision month).
+    A page whose titles say it is a year-end report (`…2020年发展答卷`, `写在…岁末`)
+    gets no date from its text at all.
     """
+    if any(_YEAR_END_TITLE.search(title or "") for title in titles):
+        return None
     kept: list[str] = []
     for text in texts:
         for paragraph in text.split("\n"):

@@ -50,7 +50,8 @@ def page_date(page_file: PageFile, seg: SegmentedPage) -> tuple[dates.DateGuess 
             pass  # not a date: the other evidence decides
     if "date" in page_file.facts:
         return dates.parse_date_value(page_file.facts["date"]), "sources.yml"
-    inferred = dates.infer_publication([a.body for a in seg.articles])
+    inferred = dates.infer_publication([a.body for a in seg.articles],
+                                       [t for a in seg.articles if a.headline_lines for t in (a.title, a.subtitle)])
     return (inferred, "text") if inferred else (None, None)
 
 def extract_page(page_file: PageFile, names: frozenset[str]) -> tuple[list[Article], SegmentedPage, list[Issue]]:
