@@ -345,20 +345,7 @@ class _Builder:
     # A run is the short lines between two stretches of body text.
     def handle_run(self, run: list[Line], next_body: Line | None) -> None:
         run = self._take_signature(self._take_chrome(run))
-        credit_at = next((k for k, line in enumerate(run) if credit_names(line.text)), None)
-        if credit_at is not None and self.current is not None:
-            # a photo credit closes a photo-news item; what follows it is the next item
-            self._inside_article(run[:credit_at]) if run[:credit_at] else None
-            names, text = credit_names(run[credit_at].text), run[credit_at].text
-            self.current.photographers.extend(n for n in names if n not in self.current.photographers)
-            self.current.byline.append(text)
-            after = run[credit_at + 1:]
-            if after and next_body is not None:
-                heads = self._headline_tail(after) or after[-1:]
-                self._runs_as_captions(after[: len(after) - len(heads)])
-                self.start(heads[0].number, heads)
-            elif after:
-                self.handle_run(after, next_body)
+        if self._took_photo_credit(run, next_body):
             return
         if next_body is not None and starts_like_fragment(next_body.text) and self._last_paragraph_ended():
             run = self._take_paragraph_head(run)
@@ -377,22 +364,7 @@ class _Builder:
         if next_body is None:
             self._trailing_run(rest)
             return
-        marked = [k for k, line in enumerate(rest) if line.web_headline]
-        if marked:
-            # the headline by its place on a web page: lines before it are captions (of the
-            # article that follows), lines after it captions, the last one perhaps a byline
-            before, heads, after = rest[:marked[0]], rest[marked[0]: marked[-1] + 1], rest[marked[-1] + 1:]
-            while after and after[0].text.startswith("——") and not after[0].caption:
-                heads, after = heads + after[:1], after[1:]
-            byline = byline_names(after[-1].text) if after else None
-            for line in before:
-                self.add_caption(Caption(text=line.text, raw=line.text), to_next=True)
-            draft = self.start(heads[0].number, heads)
-            for line in after[:-1] if byline else after:
-                draft.captions.append(caption_of(line.text) or Caption(text=line.text, raw=line.text))
-            if byline:
-                draft.byline.append(after[-1].text)
-                draft.authors.extend(byline)
+        if self._took_web_headline(rest):
             return
         byline = byline_names(rest[-1].text) if len(rest) >= 2 else None
         if byline:
@@ -426,6 +398,47 @@ class _Builder:
             self.orphan_headline = []
             return
         self._inside_article(rest)
+
+    def _took_photo_credit(self, run: list[Line], next_body: Line | None) -> bool:
+        """A credit line with no caption text (`通讯员 汪建国 摄`) closes a photo-news item:
+        its names are the item's photographers; lines after it head the next item."""
+        credit_at = next((k for k, line in enumerate(run) if credit_names(line.text)), None)
+        if credit_at is None or self.current is None:
+            return False
+        if run[:credit_at]:
+            self._inside_article(run[:credit_at])
+        names, text = credit_names(run[credit_at].text), run[credit_at].text
+        self.current.photographers.extend(n for n in names if n not in self.current.photographers)
+        self.current.byline.append(text)
+        after = run[credit_at + 1:]
+        if after and next_body is not None:
+            heads = self._headline_tail(after) or after[-1:]
+            self._runs_as_captions(after[: len(after) - len(heads)])
+            self.start(heads[0].number, heads)
+        elif after:
+            self.handle_run(after, next_body)
+        return True
+
+    def _took_web_headline(self, rest: list[Line]) -> bool:
+        """The headline placed by web-page furniture (furniture.py) starts an article: lines
+        before it are captions of that article, a `——` subhead joins it, lines after it are
+        captions (photo titles), the last one perhaps a byline."""
+        marked = [k for k, line in enumerate(rest) if line.web_headline]
+        if not marked:
+            return False
+        before, heads, after = rest[:marked[0]], rest[marked[0]: marked[-1] + 1], rest[marked[-1] + 1:]
+        while after and after[0].text.startswith("——") and not after[0].caption:
+            heads, after = heads + after[:1], after[1:]
+        byline = byline_names(after[-1].text) if after else None
+        for line in before:
+            self.add_caption(Caption(text=line.text, raw=line.text), to_next=True)
+        draft = self.start(heads[0].number, heads)
+        for line in after[:-1] if byline else after:
+            draft.captions.append(caption_of(line.text) or Caption(text=line.text, raw=line.text))
+        if byline:
+            draft.byline.append(after[-1].text)
+            draft.authors.extend(byline)
+        return True
 
     def _last_paragraph_ended(self) -> bool:
         blocks = self.current.blocks if self.current else []
