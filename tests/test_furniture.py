@@ -158,3 +158,10 @@ def test_a_saved_web_pages_own_date_counts_as_printed(facts, expected):
     page_file = PageFile(Path("t.html"), "t.html", text, facts)
     date, source = page_date(page_file, segment_page(text, "t.html", district_names()))
     assert ((date.value if date else None), source) == expected
+
+
+def test_a_printed_page_with_a_page_label_keeps_its_column_breaks_rejoined():
+    text = "第03版：要闻\n\n全区工业经济稳中有进\n\n本报讯（记者 刘威）今年以来，全区规上工业总产值\n\n283.78亿元，同比增长12%。\n"
+    article, = segment_page(text, "t.txt", district_names()).articles
+    assert article.title == "全区工业经济稳中有进" and article.authors == ("刘威",)
+    assert article.body == "今年以来，全区规上工业总产值283.78亿元，同比增长12%。"

@@ -85,6 +85,8 @@ MASTHEAD = re.compile(r"^(?P<paper>\S{2,12})\s+(?P<word>\S{2,4})$")
 # `浙江在线-衢州频道3月26日讯(浙江在线 通讯员饶卫东 占丽娟)`, `本报7月27日讯 ` (no year: no date)
 LEAD_DATELINE = re.compile(rf"^(?P<dateline>[{HAN}\-]{{0,14}}?\d{{1,2}}月\d{{1,2}}日(?:讯|电))\s*"
                            r"(?:[(（](?P<byline>[^()（）]{2,40})[)）])?\s*(?=\S)")
+# a lead that opens the body: never part of a headline group
+NEWS_LEAD = re.compile(r"^本报讯|^本报记者|^\d{1,2}月\d{1,2}日[,，]|^[\u4e00-\u9fff\-]{0,14}?\d{1,2}月\d{1,2}日(?:讯|电)")
 BYLINE_ROLE_AT = re.compile(r"本报记者|记者|通讯员|采访人员|特约记者|见习记者")
 DATELINE = re.compile(rf"^[{HAN}\-]{{0,12}}?\d{{1,2}}月\d{{1,2}}日(?:讯|电)$")
 IMAGE_NAME = re.compile(r"^\S{1,60}\.(?:jpe?g|png|gif|webp|bmp)$", re.I)
@@ -587,7 +589,8 @@ def _headline_lines(out: list[str], date_lines: list[int], furniture: set[int]) 
                     break
                 j += 1
                 continue
-            if (j + 1) in furniture or not short(j) or (j != first and ORG_BYLINE.match(out[j].strip())):
+            if (j + 1) in furniture or not short(j) or (j != first and ORG_BYLINE.match(out[j].strip())) \
+                    or NEWS_LEAD.match(fold(out[j].strip())):
                 break  # (the first line is the headline even when it ends in 站: 山区新建光伏电站)
             heads.add(j + 1)
             gap = 0

@@ -554,7 +554,8 @@ def segment_page(text: str, source: str, district_names: frozenset[str] = frozen
     raw_lines = text.splitlines()
     # a page whose furniture is all printed-page chrome (masthead date line, editors) is a
     # printed page: its date is a masthead date; on a web page it is the page's furniture
-    printed_page = all(is_chrome(raw_lines[n - 1].strip()) for n in web.lines)
+    printed_page = all(is_chrome(raw_lines[n - 1].strip()) or furniture.PAGE_LABEL.match(raw_lines[n - 1].strip())
+                       for n in web.lines)  # (a page label `第03版:要闻` is printed on paper too)
     builder = _Builder(source, district_names, web_page=not printed_page)
     run: list[Line] = []
     lines = read_lines(web.text)
