@@ -293,7 +293,8 @@ def _date_line(folded: str, raw: str, facts: _Facts, number: int = 0) -> str | N
         if PAPER.match(name):
             facts.papers.append((1, _printed(raw, name, folded)))
         facts.source = facts.source or _printed(raw, name, folded)
-    return "dateline"
+    # `光明日报 2017年04月22日 星期六` is a masthead; a date-time line sits under its headline
+    return "masthead-date" if weekdays and not has_time else "dateline"
 
 
 # --- the page ---------------------------------------------------------------------
