@@ -65,6 +65,9 @@ GLUED_CREDIT = re.compile(r"^(?P<text>.{4,60}?[。”])\s*(?P<who>(?:记者|通�
                           r"|^(?P<text2>图为[^。]{2,50}。)\s*(?P<who2>[\u4e00-\u9fff]{2,4}(?:\s+[\u4e00-\u9fff]{2,4}){0,3})?$")
 # the last line of a dump cut off after a few characters: `村里的`, `垃圾分`
 TRUNCATED_FRAGMENT = re.compile(r"^[\u4e00-\u9fff]{3,6}$")
+# a photo credit naming who provided the picture: `马金镇政府提供`, `县文旅局供图`
+# (`(本版图片由…提供)` is a caption for the page: caption_of)
+PROVIDED = re.compile(r"^(?!.*由)[\u4e00-\u9fff]{2,20}(?:提供|供图)$")
 CREDIT_ONLY = re.compile(r"^(?P<who>(?:[\u4e00-\u9fff]{2,12}站\s+)?[\u4e00-\u9fff ]{2,40}?)\s*摄$|^摄影\s*(?P<after>[\u4e00-\u9fff ]{2,20})$")
 BYLINE_ROLE = re.compile(r"^(本报记者|记者|通讯员|见习记者|实习生|特约记者|文/图|文|图|摄影|摄|编辑)[:：]?$")
 SPEAKER_LINE = re.compile(r"(强调|指出|表示|讲话|主持|参加|出席|调研|要求)$")
@@ -402,12 +405,13 @@ class _Builder:
     def _took_photo_credit(self, run: list[Line], next_body: Line | None) -> bool:
         """A credit line with no caption text (`通讯员 汪建国 摄`) closes a photo-news item:
         its names are the item's photographers; lines after it head the next item."""
-        credit_at = next((k for k, line in enumerate(run) if credit_names(line.text)), None)
+        credit_at = next((k for k, line in enumerate(run)
+                          if credit_names(line.text) or PROVIDED.match(line.text)), None)
         if credit_at is None or self.current is None:
             return False
         if run[:credit_at]:
             self._inside_article(run[:credit_at])
-        names, text = credit_names(run[credit_at].text), run[credit_at].text
+        names, text = credit_names(run[credit_at].text) or (), run[credit_at].text  # 马金镇政府提供: no person
         self.current.photographers.extend(n for n in names if n not in self.current.photographers)
         self.current.byline.append(text)
         after = run[credit_at + 1:]
