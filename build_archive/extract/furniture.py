@@ -97,6 +97,7 @@ PEN_NAME_INTRO = re.compile(r"署名“(?P<pen>[^”]{1,6})”.{0,20}?文章《(
 INTRO_PAPER = re.compile(rf"出版的(?P<paper>[{HAN}]{{2,8}}?)(?:头版|第.{{1,2}}版|[一二三四五六七八九十]版)")
 SOURCE_TITLE = re.compile(rf"^(?P<source>[{HAN}]{{2,10}})\s*[:：]\s*《(?P<title>[^《》]{{2,60}}?)\s*》$")
 BULLET = re.compile(r"^[•·]\s")
+RELATED_LINK = re.compile(r"^【[^】]{2,10}】[^。]{0,30}$")  # `【城镇观察】小镇夜经济 点亮`
 PAGE_TURNER = re.compile(r"^\d{1,3}(?:\s+\d{1,3}){1,2}\s*$")
 SENTENCE = re.compile(r"[。!?;！？；]")
 
@@ -373,6 +374,14 @@ def read(text: str) -> Furniture:
         for j in range(breadcrumb_at):
             if out[j].strip() and not SENTENCE.search(folded_lines[j]) and len(folded_lines[j]) <= 30:
                 take(j)
+    # related links after the body (`【城镇观察】小镇夜经济 点亮`), and the channel name over them
+    for j in range(first_body + 1, n):
+        s = fold(out[j]).strip()
+        if RELATED_LINK.match(s):
+            take(j)
+            above = next((k for k in range(j - 1, first_body, -1) if out[k].strip()), None)
+            if above is not None and len(out[above].strip()) <= 8 and not SENTENCE.search(out[above]):
+                take(above)
     # under a tail marker after the body: related links, account footers, notices
     if tail_from is not None:
         for j in range(tail_from + 1, n):

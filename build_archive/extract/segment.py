@@ -538,6 +538,15 @@ class _Builder:
                 self._inside_article(lines[:-1])
             self.current.blocks.append(("p", lines[-1].text, lines[-1].number))
             return
+        if lines and headless is None and self.web_page and self.current is not None and self.current.blocks:
+            # a web excerpt cut off at the start of a section: its head (one or two lines), then the
+            # first words of its text (`衢州` / `不只是书的集市` / `书市当天`); a lone line is a label
+            if len(lines) == 1:
+                self._runs_as_captions(lines)
+            else:
+                self._inside_article(lines[:2])
+                self.current.blocks.extend(("p", line.text, line.number) for line in lines[2:])
+            return
         heads = self._headline_tail(lines)
         self._runs_as_captions(lines[: len(lines) - len(heads)])
         if heads and headless is not None:
