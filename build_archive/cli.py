@@ -63,27 +63,36 @@ def live_progress() -> Iterator[Progress]:
         progress.stop()
 
 
+def article_record(article) -> dict:
+    """One article as `inspect` prints it (a JSON line)."""
+    return {
+        "source": article.source,
+        "title": article.title,
+        "subtitle": article.subtitle,
+        "date": article.date,
+        "date_precision": article.date_precision,
+        "date_source": article.date_source,
+        "paper": article.paper,
+        "page": article.page,
+        "repost_source": article.repost_source,
+        "districts": list(article.districts),
+        "themes": list(article.themes),
+        "keywords": list(article.keywords),
+        "authors": list(article.authors),
+        "captions": [c.display() for c in article.captions],
+        "type": article.type,
+        "continued": article.continued,
+        "gaps": list(article.gaps),
+        "line": article.line,
+        "body": article.body,
+        "corrected": article.extra.get("corrected", {}),  # what extraction found, where corrections.yml differs
+    }
+
+
 def inspect(paths: list[Path]) -> int:
     articles, report = pipeline.inspect(paths)
     for article in articles:
-        print(json.dumps({
-            "source": article.source,
-            "title": article.title,
-            "subtitle": article.subtitle,
-            "date": article.date,
-            "date_precision": article.date_precision,
-            "districts": list(article.districts),
-            "themes": list(article.themes),
-            "keywords": list(article.keywords),
-            "authors": list(article.authors),
-            "captions": [c.display() for c in article.captions],
-            "type": article.type,
-            "continued": article.continued,
-            "gaps": list(article.gaps),
-            "line": article.line,
-            "body": article.body,
-            "corrected": article.extra.get("corrected", {}),  # what extraction found, where corrections.yml differs
-        }, ensure_ascii=False))
+        print(json.dumps(article_record(article), ensure_ascii=False))
     for issue in report.issues:
         print(issue, file=sys.stderr)
     return 0

@@ -60,6 +60,10 @@ class Page:
     page_label: str | None = None  # "1—4版", "今日8版" …
     editors: tuple[str, ...] = ()
     chrome: tuple[str, ...] = ()  # every chrome line, verbatim (conservation)
+    date_evidence: str | None = None  # the printed line the date was read from
+    date_source: str | None = None  # masthead (a printed page's masthead) | page (web-page furniture)
+    repost_source: str | None = None  # the paper or site a repost names (来源:, 转自:)
+    furniture: int = 0  # lines of web-page furniture taken out (site chrome, toolbars, footers)
 
 
 @dataclass(frozen=True)
@@ -80,9 +84,11 @@ class Article:
     # page-level facts copied onto the article
     paper: str | None = None
     page: str | None = None
+    repost_source: str | None = None  # the paper or site a repost names (来源: 衢州日报, 转自: …)
     # metadata stages
     date: str | None = None
     date_precision: str | None = None
+    date_source: str | None = None  # masthead | page | sources.yml | correction | text
     districts: tuple[str, ...] = ()
     themes: tuple[str, ...] = ()
     keywords: tuple[str, ...] = ()
@@ -104,6 +110,7 @@ class Report:
     unaccounted: int = 0
     issues: list[Issue] = field(default_factory=list)
     unassigned: list[tuple[str, int, str]] = field(default_factory=list)
+    furniture: list[tuple[str, int]] = field(default_factory=list)  # (page, web-page furniture lines taken out)
     seconds: dict[str, float] = field(default_factory=dict)
 
     def time(self, stage: str, started: float) -> None:
@@ -132,6 +139,13 @@ class Report:
                 lines += [f"  {line}" for line in found[:first]]
                 if len(found) > first:
                     lines.append(f"  … {len(found) - first} more [{kind}]")
+        if self.furniture:  # counts, not warnings: what a curator may want to check was dropped
+            lines.append(f"web-page furniture: {sum(n for _, n in self.furniture)} lines taken out of"
+                         f" {len(self.furniture)} pages (site chrome, toolbars, footers: kept as page metadata)")
+            counted = [f"  {source}: [furniture] {n} lines" for source, n in sorted(self.furniture)]
+            lines += counted if first is None else counted[:first]
+            if first is not None and len(counted) > first:
+                lines.append(f"  … {len(counted) - first} more pages [furniture]")
         lines.append("seconds: " + ", ".join(f"{stage} {secs:.2f}" for stage, secs in self.seconds.items()))
         return "\n".join(lines)
 
@@ -150,5 +164,6 @@ class Report:
             "issues": [{"kind": i.kind, "source": i.source, "line": i.line, "message": i.message}
                        for i in sorted(self.issues, key=lambda i: (i.source, i.line, i.kind))],
             "unassigned": [{"source": s, "line": n, "text": t} for s, n, t in self.unassigned],
+            "furniture": [{"source": s, "lines": n} for s, n in sorted(self.furniture)],
             "seconds": {stage: round(secs, 3) for stage, secs in self.seconds.items()},
         }

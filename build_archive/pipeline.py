@@ -158,11 +158,13 @@ def extract(pages: list[PageFile], report: Report, cache: PageCache | None = Non
     articles: list[Article] = []
     terms: list[keywords.Terms] = []
     with progress.stage("extract", total=len(pages), unit="pages") as stage:
-        for result in page_results(pages, cache, pool_min_pages, stage):
+        for page, result in zip(pages, page_results(pages, cache, pool_min_pages, stage)):
             report.pages += 1
             report.characters += result.characters
             report.unaccounted += result.unaccounted
             report.unassigned += result.unassigned
+            if result.furniture:
+                report.furniture.append((page.source, result.furniture))
             report.issues += result.issues
             articles += result.articles
             terms += result.terms

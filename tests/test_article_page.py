@@ -69,6 +69,17 @@ def test_day_precision_has_no_precision_note(built, base, page):
     assert page.locator(".qz-date").get_attribute("title") is None
 
 
+def test_a_date_inferred_from_the_text_says_so(built, base, page):
+    meta = one(built, lambda m: m["date"] and m.get("date_source") == "text")
+    open_article(page, base, meta)
+    guess = page.locator(".qz-date-guess")
+    assert guess.inner_text() == "推断"
+    assert "推断" in guess.get_attribute("title") and "正文" in guess.get_attribute("title")
+    printed = one(built, lambda m: m["date"] and m.get("date_source") in ("masthead", "page", "sources.yml"))
+    open_article(page, base, printed)
+    assert page.locator(".qz-date-guess").count() == 0
+
+
 def test_chips_and_author_links_open_their_index_pages(built, base, page):
     meta = one(built, lambda m: len(m["themes"]) >= 2 and m["authors"])
     open_article(page, base, meta)

@@ -377,3 +377,35 @@ def test_sample_evidence():
     assert masthead_date(_sample("004")[0].splitlines()).evidence == "2022年7月19日 星期二 农历壬寅年六月廿一"
     assert infer_from_text(_sample("003")[0]).evidence == "2024年的发令枪; 2月18日"
     assert infer_from_text(_sample("001")[0]).evidence == "2022年第二期; 8月3日"
+
+
+# ---------------------------------------------------------------------------
+# infer_publication: the page's date from its text, when nothing printed says it (issue #21)
+
+from build_archive.extract.dates import infer_publication  # noqa: E402
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("2023年9月26日上午,江山市清湖街道举行“清湖码头”文化街区开街仪式。", "2023-09"),
+    ("浙江在线讯 2023年11月2日,常山县同弓乡举行首届“胡柚文化节”。", "2023-11"),
+    # a year alone is weak evidence: the year under review, a past event
+    ("2020年,龙游县湖镇镇围绕目标,交出了一份亮眼答卷。全年新引进项目5个。", None),
+    ("1998年,老师傅余根水在龙洲街道开出第一家发糕店。", None),
+    # background: since, biographies, foundations, plans, editor's notes, quotations
+    ("2012年来,溪口镇把乡村振兴与全域旅游结合起来。10月18日,全市现场会将在龙游召开。", None),
+    ("自2020年初到任以来,她跑遍了全镇所有行政村。“数据不会说谎。”5月12日,余海燕说。", None),
+    ("1990年出生的毛丽娜,2015年从杭州辞职回到大陈乡。", None),
+    ("3月20日上午,村民正在加工明前茶。2028年公路建成后,这里将串起三个景区村。", None),
+    ("编者按:2021年5月,衢州市部署开展“百村百景”创建工作。\n6月6日,摄影采风活动在衢江区启动。", None),
+    ("老人说:“2019年8月那场大水,我记得清清楚楚。”如今村里修起了堤坝。", None),
+])
+def test_infer_publication_takes_no_background_year(text, expected):
+    guess = infer_publication([text])
+    assert (guess.value if guess else None) == expected
+    assert guess is None or guess.precision == "month"
+
+
+def test_a_year_end_report_gets_no_date_from_its_text():
+    text = "2022年,凤林镇坚持“农业强镇”。7月,镇里新建了文化中心。"
+    assert infer_publication([text]).value == "2022-07"
+    assert infer_publication([text], ["“四个强”:凤林镇2022年发展答卷"]) is None

@@ -193,3 +193,18 @@ def test_id_depends_on_the_text_not_on_the_file_name():
     other = article(source="a/page.txt", title="标题", body="第一段。\n\n第三段。")
     assert addresses.article_id(one) == addresses.article_id(same)
     assert addresses.article_id(one) != addresses.article_id(other)
+
+
+@pytest.mark.parametrize("source", ["masthead", "page", "sources.yml", "correction", "text", None])
+def test_front_matter_says_where_the_date_came_from(source):
+    article = Article(source="p.txt", line=1, ordinal=1, title="标题", body="正文。",
+                      date="2023-09" if source else None, date_precision="month" if source else None,
+                      date_source=source)
+    meta = yaml.safe_load(render.article_markdown(article).split("---")[1])
+    assert meta["date_source"] == source
+
+
+def test_a_text_inferred_date_is_marked_as_a_guess_on_the_article_page():
+    template = (Path(__file__).resolve().parent.parent / "overrides" / "partials" / "article.html").read_text("utf-8")
+    guess = re.search(r'\{%-? if m\.date and m\.date_source == "text" %\}(.*?)\{%-? endif %\}', template, re.S)
+    assert guess and "推断" in guess.group(1) and 'title="' in guess.group(1)

@@ -593,7 +593,7 @@ def _set(article: Article, entry: Correction, index: int, set_on: dict) -> tuple
                                 " as extracted; this correction can go"))
             continue
         if field == "date":
-            changes.update(date=value[0], date_precision=value[1])
+            changes.update(date=value[0], date_precision=value[1], date_source="correction" if value[0] else None)
         else:
             changes[field] = value
         found[field] = _plain(now)

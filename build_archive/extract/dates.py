@@ -455,3 +455,52 @@ def display(value: str | None, precision: str | None) -> str:
     guess = DateGuess(value, precision, "")  # validates shape and calendar
     parts = [int(part) for part in guess.value.split("-")]
     return "".join(f"{number}{unit}" for number, unit in zip(parts, "年月日"))
+
+
+# ---------------------------------------------------------------------------
+# 4. The publication date a page's text gives, when nothing printed says it
+
+# Paragraphs that are background by their label: an editor's note.
+_BACKGROUND_PARAGRAPH = re.compile(r"^\s*(?:编者按|编者的话|编后|背景|链接)[:：]?")
+# A quotation: a speaker's years are not the paper's.
+_QUOTATION = re.compile(r"“[^“”]*”")
+# Clauses whose years are background, plans or periods: biographies (出生, 毕业, 到任),
+# foundations (始建于, 发现于, 始于), `…年来`/`以来` (since), plans (将, 计划, 建成后, 届时).
+_BACKGROUND_CLAUSE = re.compile(
+    r"出生|生于|毕业|参加工作|入伍|到任|任职|上任|始建于|建于|发现于|成立于|创办于|始于|以来|\d{4}年来|年代"
+    r"|将|计划|规划|预计|力争|争取|目标|建成后|完成后|届时|有望|拟"
+)
+_CLAUSE = re.compile(r"[^,，。;；!！?？:：]+[,，。;；!！?？:：]?")
+
+
+# A year-end report (its title says so): the years it names are the year under review,
+# and such pages run early the next year.
+_YEAR_END_TITLE = re.compile(r"年终|岁末|答卷|回眸|盘点|这一年|年度总结|年度报告")
+
+
+def infer_publication(texts: Sequence[str], titles: Sequence[str] = ()) -> DateGuess | None:
+    """The publication month the articles' text gives, or None when the evidence is weak.
+
+    Stricter than `infer_from_text`, which it calls on what is left once background
+    is taken out: editor's notes (编者按), quotations, and every clause that names
+    a year as background or plan (biographies `1990年出生`, `始建于2009年`, `…年来`,
+    `自2020年初到任以来`, `将于2026年建成`, `2028年公路建成后`). A year alone (the year
+    under review of a year-end report `2020年,…`, `1998年,…开出第一家`) is weak
+    evidence: no date. Only a month in a named year is taken (precision month).
+    A page whose titles say it is a year-end report (`…2020年发展答卷`, `写在…岁末`)
+    gets no date from its text at all.
+    """
+    if any(_YEAR_END_TITLE.search(title or "") for title in titles):
+        return None
+    kept: list[str] = []
+    for text in texts:
+        for paragraph in text.split("\n"):
+            if _BACKGROUND_PARAGRAPH.match(paragraph) or paragraph.lstrip().startswith("#"):
+                continue
+            paragraph = _QUOTATION.sub("。", unicodedata.normalize("NFKC", paragraph))
+            clauses = [c for c in _CLAUSE.findall(paragraph) if not (_YEAR.search(c) and _BACKGROUND_CLAUSE.search(c))]
+            kept.append("".join(clauses))
+    guess = infer_from_text("\n".join(kept))
+    if guess is None or guess.precision != MONTH:
+        return None
+    return guess

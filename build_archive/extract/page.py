@@ -34,19 +34,31 @@ def paper_districts() -> dict[str, str]:
     text = resources.files("build_archive").joinpath("data/papers.yml").read_text("utf-8")
     return yaml.safe_load(text) or {}
 
-def page_date(page_file: PageFile, seg: SegmentedPage) -> dates.DateGuess | None:
-    """Masthead, then sources.yml, then the dates the page's text mentions.
+def page_date(page_file: PageFile, seg: SegmentedPage) -> tuple[dates.DateGuess | None, str | None]:
+    """The page's date and where it came from: printed (masthead, or web-page
+    furniture: `page`; or `printed_date` in the page's facts, from a saved web page's
+    own metadata: `page`), then sources.yml, then the dates the page's text mentions
+    (`text`, never a day; dates.infer_publication says which mentions count).
 
     A sources.yml date is valid here: corpus.load_sources reported and dropped a bad one."""
-    from_sources = dates.parse_date_value(page_file.facts["date"]) if "date" in page_file.facts else None
-    text = "\n".join(a.body for a in seg.articles)
-    return dates.resolve(dates.masthead_date(seg.page.chrome), from_sources, dates.infer_from_text(text))
+    if seg.date is not None:
+        return seg.date, seg.page.date_source
+    if page_file.facts.get("printed_date"):  # a reader of saved web pages found it in the page's own metadata
+        try:
+            return dates.parse_date_value(page_file.facts["printed_date"]), "page"
+        except ValueError:
+            pass  # not a date: the other evidence decides
+    if "date" in page_file.facts:
+        return dates.parse_date_value(page_file.facts["date"]), "sources.yml"
+    inferred = dates.infer_publication([a.body for a in seg.articles],
+                                       [t for a in seg.articles if a.headline_lines for t in (a.title, a.subtitle)])
+    return (inferred, "text") if inferred else (None, None)
 
 def extract_page(page_file: PageFile, names: frozenset[str]) -> tuple[list[Article], SegmentedPage, list[Issue]]:
     """One page dump → its articles with date, districts and themes (no I/O)."""
     seg = segment_page(page_file.text, page_file.source, names)
     issues = list(seg.issues)
-    date = page_date(page_file, seg)
+    date, date_source = page_date(page_file, seg)
     paper = page_file.facts.get("paper") or seg.page.paper
     articles = []
     for article in seg.articles:
@@ -54,8 +66,10 @@ def extract_page(page_file: PageFile, names: frozenset[str]) -> tuple[list[Artic
             article,
             paper=paper,
             page=page_file.facts.get("page") or article.page,
+            repost_source=seg.page.repost_source,
             date=date.value if date else None,
             date_precision=date.precision if date else None,
+            date_source=date_source,
         ))
         if not article.date:
             issues.append(Issue("no-date", page_file.source, article.line, f"no date found: {article.title}"))
@@ -87,6 +101,7 @@ class PageResult:
     characters: int  # non-space characters read
     unaccounted: int  # characters found in no output field
     unassigned: tuple[tuple[str, int, str], ...]  # (source, line, text)
+    furniture: int = 0  # lines of web-page furniture taken out (counted in the build report)
 
 # Fewer pages than this are extracted in this process. A page takes 20–30 ms;
 # the pool costs 30–50 ms (fork, sending pages and results; jieba is loaded
@@ -113,6 +128,7 @@ def process_page(page_file: PageFile) -> PageResult:
         characters=len("".join(page_file.text.split())),  # str.split() splits where str.isspace()
         unaccounted=sum(lost.values()),
         unassigned=tuple((page_file.source, line, text) for line, text in seg.unassigned),
+        furniture=seg.page.furniture,
     )
 
 def page_results(pages: list[PageFile], cache: PageCache | None = None,

@@ -1,10 +1,13 @@
 """Cut one raw page dump into page metadata and articles (pure functions).
 
 The dumps come from e-paper PDFs: mastheads, headlines, bylines, captions and
-paragraphs broken at column breaks, sometimes with Markdown-ish `#` marks.
-The rules look at the *shape* of a line (length, punctuation, position, what
-follows it), not at the sample pages' own strings:
+paragraphs broken at column breaks, sometimes with Markdown-ish `#` marks; or
+from web pages, whose site furniture (furniture.py) is taken out first and tells
+where the headline is. The rules look at the *shape* of a line (length,
+punctuation, position, what follows it), not at the sample pages' own strings:
 
+0. web-page furniture is taken out (`furniture.read`): its metadata (paper, page,
+   printed date, bylines of source lines) goes to the page, its lines to the chrome;
 1. every line is classified (`classify_line`): chrome, caption, byline,
    heading (marked with `#`), short headline-like line, or body text;
 2. `_Builder` walks the lines once: runs of short lines between body text are
@@ -20,11 +23,11 @@ from __future__ import annotations
 import re
 from collections import Counter
 from dataclasses import dataclass, field, replace
-from functools import lru_cache
-from importlib import resources
 
 from build_archive.models import Article, Caption, Issue, Page
+from build_archive.extract import dates, furniture
 from build_archive.extract.words import plain_segmenter
+from build_archive.extract.names import ORG_BYLINE, PLACE_SUFFIX, is_person_name  # noqa: F401 (re-exported)
 
 # --- line shapes -------------------------------------------------------------
 
@@ -49,28 +52,26 @@ PHOTO_CREDIT = re.compile(r"^[（(]?(?P<text>.*?)\s+(?P<who>[\u4e00-\u9fff]{2,4}
 PAGE_PHOTO_CREDIT = re.compile(r"^[（(](?P<text>.*?(图片|照片|摄影).*?(?P<who>由(?P<org>.+?)提供)?)[）)]$")
 COMMENT_LABEL = re.compile(r"^(评论|短评|时评|社论|编者按|本报评论员|观察|述评)$")
 NEWS_LEAD = re.compile(r"^(本报讯|本报记者|新华社|近日|日前|昨日|今年以来|记者从|\d{1,2}月\d{1,2}日[,，])")
-BYLINE_LEAD = re.compile(r"^(?P<lead>本报讯\s*[（(](?P<names>[^）)]{1,40})[）)])\s*")
+BYLINE_LEAD = re.compile(r"^(?P<lead>本[报報][讯訊]\s*[（(](?P<names>[^）)]{1,40})[）)])\s*")
+# a byline at the end of a paragraph: `…。(记者 毛国庆 祝晨阳)`, `…。记者 邵婉清 通讯员 徐鹏飞`
+TRAILING_BYLINE = re.compile(r"^(?P<text>.*[。！？!?…”])\s*(?P<byline>[（(](?P<names>[^（）()]{2,40})[）)]"
+                             r"|(?P<bare>(?:记者|通讯员|本报记者)\s*[^。，,]{2,40}))$")
+# a photo credit with no caption text: `通讯员 汪建国 摄`, `共享联盟衢江站 余丽君 汪晨 记者 方晓东 摄`, `摄影毛国庆`
+# a photo caption under a web page's headline: short, one sentence (`村民在茶园里采摘秋茶。`)
+CAPTION_SHAPE = re.compile(r"^[^，,。;；:：]{4,24}。$")
+# a caption with its credit glued after the sentence: `…吸引了不少游客。记者洪晓燕摄`,
+# `图为游客在华埠镇油菜花田里拍照留影。汪建国 程立平` (names, no 摄, after 图为…)
+GLUED_CREDIT = re.compile(r"^(?P<text>.{4,60}?[。”])\s*(?P<who>(?:记者|通讯员)?\s*[\u4e00-\u9fff]{2,4}(?:\s+[\u4e00-\u9fff]{2,4}){0,3})\s*摄$"
+                          r"|^(?P<text2>图为[^。]{2,50}。)\s*(?P<who2>[\u4e00-\u9fff]{2,4}(?:\s+[\u4e00-\u9fff]{2,4}){0,3})?$")
+# the last line of a dump cut off after a few characters: `村里的`, `垃圾分`
+TRUNCATED_FRAGMENT = re.compile(r"^[\u4e00-\u9fff]{3,6}$")
+# a photo credit naming who provided the picture: `马金镇政府提供`, `县文旅局供图`
+# (`(本版图片由…提供)` is a caption for the page: caption_of)
+PROVIDED = re.compile(r"^(?!.*由)[\u4e00-\u9fff]{2,20}(?:提供|供图)$")
+CREDIT_ONLY = re.compile(r"^(?P<who>(?:[\u4e00-\u9fff]{2,12}站\s+)?[\u4e00-\u9fff ]{2,40}?)\s*摄$|^摄影\s*(?P<after>[\u4e00-\u9fff ]{2,20})$")
 BYLINE_ROLE = re.compile(r"^(本报记者|记者|通讯员|见习记者|实习生|特约记者|文/图|文|图|摄影|摄|编辑)[:：]?$")
-ORG_BYLINE = re.compile(r"^[\u4e00-\u9fff]{4,10}(站|融媒体中心|新闻中心|工作室|通讯组|报道组)$")
 SPEAKER_LINE = re.compile(r"(强调|指出|表示|讲话|主持|参加|出席|调研|要求)$")
 SIGNATURE = re.compile(r"^(?P<text>.*[。！？!?…”])\s+(?P<names>[\u4e00-\u9fff]{2,4}(?:\s+[\u4e00-\u9fff]{2,4}){0,3})$")
-
-
-@lru_cache(maxsize=1)
-def _surnames() -> tuple[frozenset[str], frozenset[str]]:
-    text = resources.files("build_archive").joinpath("data/surnames.txt").read_text("utf-8")
-    words = [w for line in text.splitlines() if not line.startswith("#") for w in line.split()]
-    return frozenset(w for w in words if len(w) == 1), frozenset(w for w in words if len(w) == 2)
-
-
-PLACE_SUFFIX = re.compile(r"(省|市|县|区|镇|乡|村|街道|社区|站|港)$")  # `华埠镇`, `余东村` are no names
-
-
-def is_person_name(token: str) -> bool:
-    single, double = _surnames()
-    if not re.fullmatch(r"[\u4e00-\u9fff]{2,4}", token) or PLACE_SUFFIX.search(token):
-        return False
-    return token[:2] in double or (token[0] in single and len(token) <= 3)
 
 
 def byline_names(line: str) -> tuple[str, ...] | None:
@@ -78,17 +79,34 @@ def byline_names(line: str) -> tuple[str, ...] | None:
     tokens = line.replace("　", " ").split()
     if not tokens or len(tokens) > 8 or len(line) > 40:
         return None
-    names = []
-    for token in tokens:
-        role = re.match(r"^(本报记者|记者|通讯员|见习记者|实习生|特约记者|文/图|文|图|摄影)[:：]?", token)
-        rest = token[role.end():] if role else token
-        if not rest:
-            continue
-        if is_person_name(rest) or (len(tokens) == 1 and ORG_BYLINE.match(rest)):
-            names.append(rest)
-        else:
-            return None
-    return tuple(names) or None
+    if len(tokens) == 1 and ORG_BYLINE.match(tokens[0]):
+        return (tokens[0],)
+    return furniture.person_names(line.replace("　", " "), writers_only=True)
+
+
+def is_truncated_fragment(text: str) -> bool:
+    """`村里的`, `垃圾分`: a few characters that end on a lone character (a particle, a
+    word cut in two), as an excerpt cut off mid-sentence does; a heading ends on a word."""
+    return bool(TRUNCATED_FRAGMENT.match(text)) and len(_cut(text)[-1]) == 1
+
+
+def is_lead_lines(run: list[Line], next_body: Line) -> bool:
+    """`这个周末` / `正是板栗飘香的时节` / `贺村镇板栗基地迎来采收季` over the body with no blank
+    line anywhere: the poem-like lead of a post whose title is not in the dump, not a headline."""
+    return len(run) >= 2 and all(len(line.text) <= 12 and not line.level and not line.headline for line in run) \
+        and all(line.blank_before == 0 for line in run[1:]) and next_body.blank_before == 0 \
+        and not BYLINE_LEAD.match(next_body.text) and byline_names(run[-1].text) is None
+
+
+def credit_names(line: str) -> tuple[str, ...] | None:
+    """The photographers of a credit line with no caption text (`通讯员 汪建国 摄`,
+    `共享联盟衢江站 余丽君 汪晨 记者 方晓东 摄`, `摄影毛国庆`); an organisation is no name."""
+    m = CREDIT_ONLY.match(line.strip())
+    if not m:
+        return None
+    who = (m.group("who") or m.group("after") or "").split()
+    who = [token for token in who if not re.search(r"站$|中心$|组$", token)]
+    return furniture.person_names(" ".join(who)) if who else None
 
 
 def is_chrome(line: str) -> str | None:
@@ -187,6 +205,9 @@ class Line:
     level: int = 0  # Markdown heading level, 0 for none
     blank_before: int = 0  # blank lines above it
     headline: bool = False  # a headline by its context, though it has a comma
+    web_headline: bool = False  # a headline by its place among web-page furniture (furniture.py)
+    deck: bool = False  # a standfirst printed under the headline (furniture.py): subtitle
+    caption: bool = False  # a caption by its shape and place (short, ends in 。, under a web headline)
 
 
 def read_lines(text: str) -> list[Line]:
@@ -216,6 +237,9 @@ class _Draft:
     captions: list[Caption] = field(default_factory=list)
     type: str = "新闻"
     label: str | None = None  # a column label such as 评论
+    photographers: list[str] = field(default_factory=list)  # from credit lines with no caption text
+    tight: set[int] = field(default_factory=set)  # body lines printed right under the one above (no blank line)
+    footer_title: str | None = None  # the headline an e-paper footer prints: says which line is the title
 
 
 @dataclass(frozen=True)
@@ -224,6 +248,7 @@ class SegmentedPage:
     articles: tuple[Article, ...]
     issues: tuple[Issue, ...]
     unassigned: tuple[tuple[int, str], ...]  # (line, text) kept for the build report
+    date: dates.DateGuess | None = None  # printed on the page: masthead or web furniture
 
 
 def district_prefix(text: str, names: frozenset[str]) -> str | None:
@@ -235,11 +260,28 @@ def district_prefix(text: str, names: frozenset[str]) -> str | None:
     return name if name in names else None
 
 
-def _split_headline(lines: list[Line]) -> tuple[str, str | None]:
-    """Title and subtitle of a headline group, printed order kicker / title / subhead."""
+def _split_headline(lines: list[Line], printed_title: str | None = None) -> tuple[str, str | None]:
+    """Title and subtitle of a headline group, printed order kicker / title / subhead.
+
+    `printed_title` (the headline an e-paper footer repeats) says which line is the
+    title, or that the group is one title broken over two lines."""
+    squashed = "".join((printed_title or "").split())
+    if squashed and len(lines) >= 2:
+        if squashed == "".join("".join(line.text.split()) for line in lines):
+            return printed_title.strip(), None
+        for line in lines:
+            if "".join(line.text.split()) == squashed:
+                rest = [other.text for other in lines if other is not line]
+                return line.text, " / ".join(rest)
+    decks = [line.text for line in lines if line.deck]
+    if decks and len(decks) < len(lines):
+        title, subtitle = _split_headline([line for line in lines if not line.deck])
+        return title, " / ".join([subtitle, *decks] if subtitle else decks)
     texts = [line.text for line in lines]
     if len(texts) == 1:
         return texts[0], None
+    if texts[1].startswith("——"):  # title, then its subhead(s): `——记…`
+        return texts[0], " / ".join(texts[1:])
     if len(texts) == 2:
         kicker_first = not SPEAKER_LINE.search(texts[1])
         title = texts[1] if kicker_first else texts[0]
@@ -249,7 +291,8 @@ def _split_headline(lines: list[Line]) -> tuple[str, str | None]:
 
 
 class _Builder:
-    def __init__(self, source: str, district_names: frozenset[str]):
+    def __init__(self, source: str, district_names: frozenset[str], web_page: bool = False):
+        self.web_page = web_page  # copied from a web page: one paragraph a line, no column breaks
         self.source = source
         self.district_names = district_names
         self.drafts: list[_Draft] = []
@@ -280,6 +323,14 @@ class _Builder:
     def add_body(self, line: Line) -> None:
         text = line.text
         draft = self.current
+        glued = GLUED_CREDIT.match(text)
+        if glued and draft is not None and draft.blocks:
+            who = (glued.group("who") or glued.group("who2") or "").split()
+            names = furniture.person_names(" ".join(who)) if who else ()
+            if names is not None:
+                caption_text = glued.group("text") or glued.group("text2")
+                draft.captions.append(Caption(text=caption_text, photographer=" ".join(names) or None, raw=text))
+                return
         lead = BYLINE_LEAD.match(text)
         if lead:
             names = byline_names(lead.group("names")) or ()
@@ -290,11 +341,15 @@ class _Builder:
             text = text[lead.end():]
         elif draft is None:
             draft = self.start(line.number, [])
+        if line.blank_before == 0 and draft.blocks:
+            draft.tight.add(line.number)
         draft.blocks.append(("p", text, line.number))
 
     # A run is the short lines between two stretches of body text.
     def handle_run(self, run: list[Line], next_body: Line | None) -> None:
         run = self._take_signature(self._take_chrome(run))
+        if self._took_photo_credit(run, next_body):
+            return
         if next_body is not None and starts_like_fragment(next_body.text) and self._last_paragraph_ended():
             run = self._take_paragraph_head(run)
         captions: list[Line] = []
@@ -312,6 +367,8 @@ class _Builder:
         if next_body is None:
             self._trailing_run(rest)
             return
+        if self._took_web_headline(rest):
+            return
         byline = byline_names(rest[-1].text) if len(rest) >= 2 else None
         if byline:
             *headline, byline_line = rest
@@ -323,6 +380,10 @@ class _Builder:
             self._runs_as_captions(rest[:-1])
             draft = self.start(rest[-1].number, [])
             draft.type, draft.label = "评论", rest[-1].text
+            return
+        if self.current is None and is_lead_lines(rest, next_body):
+            draft = self.start(rest[0].number, [])
+            draft.blocks.extend(("lead", line.text, line.number) for line in rest)
             return
         if BYLINE_LEAD.match(next_body.text) or any(line.level == 1 for line in rest) or (
             rest and self.current is None
@@ -340,6 +401,48 @@ class _Builder:
             self.orphan_headline = []
             return
         self._inside_article(rest)
+
+    def _took_photo_credit(self, run: list[Line], next_body: Line | None) -> bool:
+        """A credit line with no caption text (`通讯员 汪建国 摄`) closes a photo-news item:
+        its names are the item's photographers; lines after it head the next item."""
+        credit_at = next((k for k, line in enumerate(run)
+                          if credit_names(line.text) or PROVIDED.match(line.text)), None)
+        if credit_at is None or self.current is None:
+            return False
+        if run[:credit_at]:
+            self._inside_article(run[:credit_at])
+        names, text = credit_names(run[credit_at].text) or (), run[credit_at].text  # 马金镇政府提供: no person
+        self.current.photographers.extend(n for n in names if n not in self.current.photographers)
+        self.current.byline.append(text)
+        after = run[credit_at + 1:]
+        if after and next_body is not None:
+            heads = self._headline_tail(after) or after[-1:]
+            self._runs_as_captions(after[: len(after) - len(heads)])
+            self.start(heads[0].number, heads)
+        elif after:
+            self.handle_run(after, next_body)
+        return True
+
+    def _took_web_headline(self, rest: list[Line]) -> bool:
+        """The headline placed by web-page furniture (furniture.py) starts an article: lines
+        before it are captions of that article, a `——` subhead joins it, lines after it are
+        captions (photo titles), the last one perhaps a byline."""
+        marked = [k for k, line in enumerate(rest) if line.web_headline]
+        if not marked:
+            return False
+        before, heads, after = rest[:marked[0]], rest[marked[0]: marked[-1] + 1], rest[marked[-1] + 1:]
+        while after and after[0].text.startswith("——") and not after[0].caption:
+            heads, after = heads + after[:1], after[1:]
+        byline = byline_names(after[-1].text) if after else None
+        for line in before:
+            self.add_caption(Caption(text=line.text, raw=line.text), to_next=True)
+        draft = self.start(heads[0].number, heads)
+        for line in after[:-1] if byline else after:
+            draft.captions.append(caption_of(line.text) or Caption(text=line.text, raw=line.text))
+        if byline:
+            draft.byline.append(after[-1].text)
+            draft.authors.extend(byline)
+        return True
 
     def _last_paragraph_ended(self) -> bool:
         blocks = self.current.blocks if self.current else []
@@ -397,6 +500,12 @@ class _Builder:
         colon: `争先 描绘…`), or a lone unmarked line (`起跑加速度`) between two
         finished paragraphs; the other lines are captions, even one printed under it.
         """
+        if self.web_page and 1 <= len(lines) <= 2 and not any(
+                line.text.endswith("。") or caption_of(line.text) for line in lines):
+            # a web page's section head, perhaps over two lines: `龙游县溪口镇` / `竹乡里的新生活`
+            text = " ".join(line.text for line in lines)
+            self.current.blocks.append(("h2", text, lines[0].number))
+            return
         heads = [line for line in lines if line.level or re.search(r"[ 　:：]", line.text)]
         if not heads and len(lines) == 1 and lines[0].blank_before < 3 and self._last_paragraph_ended():
             heads = lines  # a lone line between finished paragraphs; photos leave a blank box above their caption
@@ -420,7 +529,24 @@ class _Builder:
 
     def _trailing_run(self, lines: list[Line]) -> None:
         """Short lines after the last body text: a headline printed after its body, or leftovers."""
-        headless = next((d for d in reversed(self.drafts) if not d.headline and d.type == "新闻"), None)
+        headless = next((d for d in reversed(self.drafts) if not d.headline and d.type == "新闻"
+                         and not (d.blocks and d.blocks[0][0] == "lead")), None)
+        if lines and headless is None and self.current is not None and self.current.blocks \
+                and is_truncated_fragment(lines[-1].text) and not lines[-1].level:
+            # an excerpt cut off after a few characters (`村里的`, `书市当天`): text, not a headline
+            if lines[:-1]:
+                self._inside_article(lines[:-1])
+            self.current.blocks.append(("p", lines[-1].text, lines[-1].number))
+            return
+        if lines and headless is None and self.web_page and self.current is not None and self.current.blocks:
+            # a web excerpt cut off at the start of a section: its head (one or two lines), then the
+            # first words of its text (`衢州` / `不只是书的集市` / `书市当天`); a lone line is a label
+            if len(lines) == 1:
+                self._runs_as_captions(lines)
+            else:
+                self._inside_article(lines[:2])
+                self.current.blocks.extend(("p", line.text, line.number) for line in lines[2:])
+            return
         heads = self._headline_tail(lines)
         self._runs_as_captions(lines[: len(lines) - len(heads)])
         if heads and headless is not None:
@@ -433,15 +559,34 @@ class _Builder:
 
 
 def segment_page(text: str, source: str, district_names: frozenset[str] = frozenset()) -> SegmentedPage:
-    """Split one page dump into its page metadata and articles."""
-    builder = _Builder(source, district_names)
+    """Split one page dump into its page metadata and articles.
+
+    Web-page furniture (furniture.py) is taken out first; what it says (paper,
+    page, printed date, bylines in source lines) becomes page metadata."""
+    web = furniture.read(text)
+    raw_lines = text.splitlines()
+    # a page whose furniture is all printed-page chrome (masthead date line, editors) is a
+    # printed page: its date is a masthead date; on a web page it is the page's furniture
+    printed_page = all(is_chrome(raw_lines[n - 1].strip()) or furniture.PAGE_LABEL.match(raw_lines[n - 1].strip())
+                       for n in web.lines)  # (a page label `第03版:要闻` is printed on paper too)
+    builder = _Builder(source, district_names, web_page=not printed_page)
     run: list[Line] = []
-    lines = read_lines(text)
+    lines = read_lines(web.text)
+    under_web_headline = False
     for i, line in enumerate(lines):
-        if i + 1 < len(lines) and is_headline_over_byline(line.text, lines[i + 1].text):
+        if line.number in web.headlines:
+            line = replace(line, headline=True, web_headline=True)
+            under_web_headline = True
+        elif line.number in web.decks:
+            line = replace(line, headline=True, web_headline=True, deck=True)
+        elif under_web_headline and CAPTION_SHAPE.match(line.text):
+            line = replace(line, headline=True, caption=True)
+        elif line.number in web.maybe_headlines or (
+                i + 1 < len(lines) and is_headline_over_byline(line.text, lines[i + 1].text)):
             line = replace(line, headline=True)
         body_like = not line.headline and not is_headline_like(line.text) and not line.level
         if body_like:
+            under_web_headline = False
             builder.handle_run(run, line)
             run = []
             builder.add_body(line)
@@ -455,13 +600,37 @@ def segment_page(text: str, source: str, district_names: frozenset[str] = frozen
                                         f"headline with no body found on the page: {line.text!r}"))
     for caption in builder.pending_captions:
         builder.unassigned.append((0, caption.raw))
-    page = Page(source=source, paper=builder.paper, chrome=tuple(builder.chrome), **page_facts(builder.chrome))
+    _attach_bylines(builder.drafts, web.bylines)
+    masthead = dates.masthead_date(builder.chrome)
+    date, date_source = (web.date, "masthead" if printed_page else "page") if web.date else \
+        (masthead, "masthead") if masthead else (None, None)
+    facts = page_facts(builder.chrome)
+    if web.page:
+        facts["page_label"] = web.page
+    if web.editors:
+        facts["editors"] = tuple(facts.get("editors", ())) + web.editors
+    page = Page(source=source, paper=web.paper or builder.paper, chrome=(*web.chrome, *builder.chrome),
+                date=date.value if date else None, date_precision=date.precision if date else None,
+                date_evidence=date.evidence if date else None, date_source=date_source,
+                repost_source=web.source, furniture=len(web.lines), **facts)
     articles, issues = [], list(builder.issues)
     for ordinal, draft in enumerate(builder.drafts, start=1):
-        article, found = _finish(draft, ordinal, page)
+        draft.footer_title = web.footer_title
+        article, found = _finish(draft, ordinal, page, builder.web_page)
         articles.append(article)
         issues.extend(found)
-    return SegmentedPage(page, tuple(articles), tuple(issues), tuple(builder.unassigned))
+    return SegmentedPage(page, tuple(articles), tuple(issues), tuple(builder.unassigned), date)
+
+
+def _attach_bylines(drafts: list[_Draft], bylines) -> None:
+    """Names read from furniture (`来源: 衢州日报 记者 X`, `作者: X`) go to the article
+    printed around their line: the last one starting above it, else the first."""
+    for byline in bylines:
+        if not drafts:
+            return
+        draft = next((d for d in reversed(drafts) if d.line <= byline.line), drafts[0])
+        draft.authors.extend(name for name in byline.names if name not in draft.authors)
+        draft.byline.append(byline.text)
 
 
 def page_facts(chrome: list[str]) -> dict:
@@ -476,7 +645,8 @@ def page_facts(chrome: list[str]) -> dict:
     return facts
 
 
-def rejoin_paragraphs(blocks: list[tuple[str, str, int]]) -> tuple[list[tuple[str, str, int]], list[tuple[int, str]]]:
+def rejoin_paragraphs(blocks: list[tuple[str, str, int]], tight: frozenset[int] | set[int] = frozenset(),
+                      ) -> tuple[list[tuple[str, str, int]], list[tuple[int, str]]]:
     """Join paragraphs split by column breaks; return the blocks and the suspected gaps.
 
     A paragraph that does not end a sentence continues in the next paragraph
@@ -486,19 +656,30 @@ def rejoin_paragraphs(blocks: list[tuple[str, str, int]]) -> tuple[list[tuple[st
     out: list[tuple[str, str, int]] = []
     gaps: list[tuple[int, str]] = []
     for kind, text, line in blocks:
-        if kind == "p" and out and out[-1][0] == "p" and not is_sentence_end(out[-1][1]):
+        # a column break leaves a blank line; a line right under the one above is a paragraph of
+        # its own (web pages print one paragraph a line: `…贯穿了每一个改造项目` is a subhead)
+        if kind == "p" and out and out[-1][0] == "p" and not is_sentence_end(out[-1][1]) and line not in tight:
             previous = out[-1]
             if is_suspected_gap(previous[1], text):
                 gaps.append((line, f"…{previous[1][-8:]}|{text[:8]}…"))
             out[-1] = ("p", previous[1] + text, previous[2])
         else:
+            if kind == "p" and out and out[-1][0] == "p" and line in tight and is_subhead(out[-1][1]):
+                out[-1] = ("h2", out[-1][1], out[-1][2])  # `垃圾分类,村民自己管起来` over its paragraph
             out.append((kind, text, line))
     return out, gaps
 
 
-def _finish(draft: _Draft, ordinal: int, page: Page) -> tuple[Article, list[Issue]]:
+def is_subhead(text: str) -> bool:
+    """A line of a web page, not a sentence and not a clause cut short (`…,`), over the
+    next paragraph: a section head (`垃圾分类,村民自己管起来`, `-记者核实`)."""
+    return len(text) <= 40 and not is_sentence_end(text) and text[-1] not in "，,、：:；;—…"
+
+
+def _finish(draft: _Draft, ordinal: int, page: Page, web_page: bool = False) -> tuple[Article, list[Issue]]:
     issues: list[Issue] = []
-    blocks, gaps = rejoin_paragraphs(draft.blocks)
+    tight = {line for _, _, line in draft.blocks} if web_page else draft.tight
+    blocks, gaps = rejoin_paragraphs(draft.blocks, tight)
     authors = list(draft.authors)
     byline = list(draft.byline)
     if blocks and blocks[-1][0] == "p":
@@ -508,9 +689,19 @@ def _finish(draft: _Draft, ordinal: int, page: Page) -> tuple[Article, list[Issu
             blocks[-1] = ("p", signed.group("text"), blocks[-1][2])
             authors.extend(names)
             byline.append(signed.group("names"))
+    for k, (kind, text, line) in enumerate(blocks):
+        trailing = TRAILING_BYLINE.match(text) if kind == "p" else None
+        names = byline_names(trailing.group("names") or trailing.group("bare")) if trailing else None
+        if trailing and names and not re.fullmatch(r"[\u4e00-\u9fff]{2,4}", (trailing.group("names") or "x").strip()):
+            blocks[k] = ("p", trailing.group("text"), line)
+            authors.extend(n for n in names if n not in authors)
+            byline.append(trailing.group("byline"))
+    if not authors and draft.photographers:  # photo news: the photographers are its authors
+        authors.extend(draft.photographers)
     if draft.label:
         byline.append(draft.label)
-    title, subtitle = _split_headline(draft.headline) if draft.headline else (_derived_title(draft, blocks), None)
+    title, subtitle = _split_headline(draft.headline, draft.footer_title) if draft.headline \
+        else (_derived_title(draft, blocks), None)
     continued = bool(blocks) and blocks[-1][0] == "p" and not is_sentence_end(blocks[-1][1])
     for line, snippet in gaps:
         issues.append(Issue("suspected-gap", page.source, line, f"text probably lost at a column break: {snippet}"))
@@ -531,7 +722,7 @@ def _finish(draft: _Draft, ordinal: int, page: Page) -> tuple[Article, list[Issu
 
 
 def _derived_title(draft: _Draft, blocks) -> str:
-    first = next((text for kind, text, _ in blocks if kind == "p"), "")
+    first = next((text for kind, text, _ in blocks if kind in ("p", "lead")), "")
     sentence = re.split(r"[。！？!?]", first, maxsplit=1)[0]
     sentence = sentence[:30] + ("…" if len(sentence) > 30 else "")
     return f"{draft.label}：{sentence}" if draft.label else sentence or "（无标题）"

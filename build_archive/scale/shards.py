@@ -79,7 +79,7 @@ def paper_slug(paper: str | None) -> str:
 def page_shard(page_file: PageFile) -> PageShard:
     """The paper and year the build gives this page's articles (pure; run in a worker)."""
     seg = segment_page(page_file.text, page_file.source, district_names())
-    date = page_date(page_file, seg)
+    date, _source = page_date(page_file, seg)
     paper = page_file.facts.get("paper") or seg.page.paper
     return PageShard(page_file.source, paper or None, date.value[:4] if date else None)
 

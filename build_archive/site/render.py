@@ -100,6 +100,7 @@ def front_matter(article: Article) -> dict:
         "date": article.date,
         "date_precision": article.date_precision,
         "date_display": dates.display(article.date, article.date_precision),
+        "date_source": article.date_source,  # masthead | page | sources.yml | correction | text
         "districts": list(article.districts),
         "themes": list(article.themes),
         "keywords": list(article.keywords),
