@@ -150,7 +150,7 @@ FOCUSED = """() => {
   const s = getComputedStyle(el), r = el.getBoundingClientRect();
   return {
     tag: el.tagName.toLowerCase(), type: el.type || '', cls: String(el.className || ''), text: (el.innerText || el.value || el.getAttribute('aria-label') || '').trim().slice(0, 30),
-    width: r.width, height: r.height, opacity, visible,
+    width: r.width, height: r.height, opacity, visible, onscreen: r.right > 0 && r.left < innerWidth,
     outline: s.outlineStyle !== 'none' ? parseFloat(s.outlineWidth) : 0, outlineStyle: s.outlineStyle, outlineColor: parse(s.outlineColor),
     offset: parseFloat(s.outlineOffset) || 0, shadow: s.boxShadow,
     behind: behind(parseFloat(s.outlineOffset) > 0 ? el.parentElement : el),
@@ -187,8 +187,9 @@ def focus_problems(stops: list[dict]) -> list[str]:
     bad = []
     for s in stops:
         name = f"<{s['tag']} class='{s['cls'][:40]}'> {s['text']!r}"
-        if not s["visible"] or s["opacity"] < 0.5 or s["width"] < 1 or s["height"] < 1:
-            bad.append(f"{name}: focused but not visible (opacity {s['opacity']}, {s['width']}×{s['height']})")
+        if not s["visible"] or s["opacity"] < 0.5 or s["width"] < 1 or s["height"] < 1 or not s["onscreen"]:
+            bad.append(f"{name}: focused but not visible (opacity {s['opacity']}, {s['width']}×{s['height']}, "
+                       f"on screen: {s['onscreen']})")
         elif s["outline"] < 2 and s["shadow"] == "none":
             bad.append(f"{name}: no focus ring of 2px (outline {s['outline']}px {s['outlineStyle']}, box-shadow none)")
         elif s["outline"] >= 2 and s["outlineColor"][3] > 0 and contrast(s["outlineColor"], s["behind"]) < 3:
@@ -196,9 +197,9 @@ def focus_problems(stops: list[dict]) -> list[str]:
     return bad
 
 
-@pytest.mark.parametrize("scheme", ["light", "dark"])
-def test_focus_is_visible_at_every_tab_stop(served, browser, scheme):
-    context = browser.new_context(viewport={"width": 1280, "height": 900}, color_scheme=scheme)
+@pytest.mark.parametrize("scheme, width", [("light", 1280), ("dark", 1280), ("light", 390)])
+def test_focus_is_visible_at_every_tab_stop(served, browser, scheme, width):
+    context = browser.new_context(viewport={"width": width, "height": 900}, color_scheme=scheme)
     page = context.new_page()
     try:
         seen = set()
@@ -215,6 +216,34 @@ def test_focus_is_visible_at_every_tab_stop(served, browser, scheme):
         for kind in [("input", "search"), ("input", "checkbox"), ("a", "md-skip"), ("button", "md-button"), ("a", "")]:
             assert kind in seen, (kind, sorted(seen))
         assert not any(cls.startswith("md-top") for _, cls in seen)
+        if width < 1220:  # the drawer's menu button, and none of the closed drawer's links
+            assert ("label", "md-header__button") in seen and ("a", "md-nav__link") not in seen
+    finally:
+        context.close()
+
+
+def test_navigation_drawer_opens_and_closes_by_keyboard(served, browser):
+    context = browser.new_context(viewport={"width": 390, "height": 800})
+    page = context.new_page()
+    try:
+        open_page(page, served + "index.html")
+        page.keyboard.press("Tab")  # the skip link
+        page.keyboard.press("Tab")
+        menu = page.locator('.md-header label[for="__drawer"]')
+        assert menu.evaluate("e => e === document.activeElement")
+        assert menu.get_attribute("aria-expanded") == "false"
+        page.keyboard.press("Enter")
+        assert menu.get_attribute("aria-expanded") == "true"
+        focused = page.locator(".md-sidebar--primary a.md-nav__link:focus, .md-sidebar--primary a:focus")
+        focused.first.wait_for()
+        page.wait_for_timeout(300)  # slid in
+        box = focused.first.bounding_box()
+        assert box["x"] >= 0 and box["width"] > 0
+        page.keyboard.press("Tab")
+        assert page.evaluate("!!document.activeElement.closest('.md-sidebar--primary')")
+        page.keyboard.press("Escape")
+        assert menu.evaluate("e => e === document.activeElement") and menu.get_attribute("aria-expanded") == "false"
+        assert not page.locator("#__drawer").is_checked()
     finally:
         context.close()
 
