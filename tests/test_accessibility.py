@@ -401,3 +401,23 @@ def test_district_pages_do_not_repeat_their_district(built):
         assert all(district not in w for w in wheres), (path.name, wheres)
         for w in wheres:
             assert w.startswith("也涉及"), w
+
+
+@pytest.mark.parametrize("scheme, name", [("light", "切换到深色模式"), ("dark", "切换到浅色模式")])
+def test_palette_toggle_says_what_it_does_in_either_palette(served, browser, scheme, name):
+    """Material checks no palette radio when the palette follows the system: Tab landed on the
+    light one, named 切换到深色模式, on the dark page too."""
+    context = browser.new_context(viewport={"width": 1280, "height": 900}, color_scheme=scheme)
+    page = context.new_page()
+    try:
+        open_page(page, served + "index.html")
+        for _ in range(5):
+            page.keyboard.press("Tab")
+            if page.evaluate("document.activeElement.classList.contains('md-option')"):
+                break
+        assert page.evaluate("document.activeElement.getAttribute('aria-label')") == name
+        page.keyboard.press("ArrowDown")  # the other radio: the other palette
+        other = "default" if scheme == "dark" else "slate"
+        page.locator(f'body[data-md-color-scheme="{other}"]').wait_for(state="attached")
+    finally:
+        context.close()
