@@ -99,3 +99,14 @@ def test_colours_are_fixed_per_name_and_distinct():
     colours = chart.colours_for(["柯城区", "衢江区", "开化县"], fixed)
     assert colours["衢江区"] == "#e15759"
     assert len(set(colours.values())) == 3
+
+
+def test_month_table_gives_the_bars_numbers_as_text():
+    counts = {"2022-07": Counter({"衢江区": 6}), "2022-09": Counter({"衢江区": 1, "<b>": 2})}
+    table = chart.month_table(counts, ["衢江区", "<b>", "柯城区"], "每月")
+    root = ET.fromstring(table)  # well-formed: names escaped
+    rows = [[c.text for c in tr] for tr in root.iter("tr")]
+    assert rows[0] == ["月份", "合计", "衢江区", "<b>"]  # a series without articles gets no column
+    assert rows[1:] == [["2022年7月", "6", "6", None], ["2022年8月", "0", None, None],  # empty months say 0
+                        ["2022年9月", "3", "1", "2"], ["合计", "9", "7", "2"]]
+    assert chart.month_table({}, ["a"], "每月") == ""

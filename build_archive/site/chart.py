@@ -4,7 +4,8 @@ Months run along the x axis from the first to the last month with articles,
 empty months left as gaps; each bar is split by series (district). Every
 bar carries its count (`data-count`) and a `<title>` (shown on hover) with
 the split by series; the `<svg>` carries the total, so tests and readers can
-check the numbers.
+check the numbers. `month_table` gives the same numbers as a table, for
+readers who cannot see the bars or hover them (screen readers, phones).
 """
 from __future__ import annotations
 
@@ -166,6 +167,30 @@ def stacked_month_chart(counts: Mapping[str, Mapping[str, int]], series: Sequenc
     out += hover
     out.append("</svg>")
     return "".join(out)
+
+
+def month_table(counts: Mapping[str, Mapping[str, int]], series: Sequence[str], caption: str) -> str:
+    """The chart's numbers as an HTML table, for readers who cannot see or hover the bars:
+    a row per month from the first to the last month with articles (empty months say 0), its
+    total, then a column per series that has articles; a last row of totals. Empty string when there is nothing."""
+    months = sorted(m for m, per in counts.items() if sum(per.values()))
+    if not months:
+        return ""
+    shown = [name for name in series if any(counts.get(m, {}).get(name) for m in months)]
+    # the total next to the month: on a phone the district columns scroll, the total stays in view
+    head = ('<tr><th scope="col">月份</th><th scope="col">合计</th>'
+            + "".join(f'<th scope="col">{html.escape(n)}</th>' for n in shown) + "</tr>")
+    rows = []
+    for month in month_range(months[0], months[-1]):
+        per = counts.get(month, {})
+        cells = "".join(f"<td>{per.get(name) or ''}</td>" for name in shown)
+        rows.append(f'<tr data-month="{month}"><th scope="row">{int(month[:4])}年{int(month[5:])}月</th>'
+                    f'<td class="qz-chart__month-total" data-count="{sum(per.values())}">{sum(per.values())}</td>{cells}</tr>')
+    totals = "".join(f"<td>{sum(counts.get(m, {}).get(name, 0) for m in months)}</td>" for name in shown)
+    grand = sum(sum(counts[m].values()) for m in months)
+    foot = f'<tr><th scope="row">合计</th><td class="qz-chart__month-total" data-count="{grand}">{grand}</td>{totals}</tr>'
+    return (f'<table class="qz-chart__table"><caption>{html.escape(caption)}</caption><thead>{head}</thead>'
+            f"<tbody>{''.join(rows)}</tbody><tfoot>{foot}</tfoot></table>")
 
 
 def legend(series: Sequence[str], colours: Mapping[str, str], totals: Mapping[str, int]) -> str:

@@ -115,17 +115,23 @@ def span_text(articles: list[Article]) -> str:
 # --- article lists --------------------------------------------------------------
 
 
-def article_line(article: Article, from_page: str, with_date: bool = True) -> str:
+def article_line(article: Article, from_page: str, with_date: bool = True, district: str | None = None) -> str:
+    """One list line: date, kind, title, districts. On a district's own page (`district`) the
+    line names only the article's other districts, if any."""
     title = escape_markdown(article.title)
     kind = f'<span class="qz-kind">{html.escape(article.type)}</span> ' if article.type != "新闻" else ""
     when = f'<span class="qz-when">{html.escape(display_date(article))}</span> ' if with_date else ""
-    where = html.escape("、".join(article.districts[:3]) or NO_DISTRICT)
-    return f'- {when}{kind}[{title}]({_link(from_page, article.slug + ".md")}) <span class="qz-where">{where}</span>'
+    link = f'- {when}{kind}[{title}]({_link(from_page, article.slug + ".md")})'
+    if district is None:
+        return f'{link} <span class="qz-where">{html.escape("、".join(article.districts[:3]) or NO_DISTRICT)}</span>'
+    others = [d for d in article.districts if d != district][:3]
+    return f'{link} <span class="qz-where">也涉及{html.escape("、".join(others))}</span>' if others else link
 
 
-def article_list(articles: Iterable[Article], from_page: str, with_date: bool = True) -> str:
+def article_list(articles: Iterable[Article], from_page: str, with_date: bool = True,
+                 district: str | None = None) -> str:
     """Newest first, one line per article."""
-    lines = [article_line(a, from_page, with_date) for a in newest_first(articles)]
+    lines = [article_line(a, from_page, with_date, district) for a in newest_first(articles)]
     return "\n".join(lines) if lines else "（暂无文章）"
 
 
@@ -206,7 +212,10 @@ def listing_files(listing: Listing, size: int) -> dict[str, str]:
 
 
 def _list_body(listing: Listing, articles: list[Article], path: str) -> str:
-    return by_day_list(articles, path) if listing.by_day else article_list(articles, path)
+    if listing.by_day:
+        return by_day_list(articles, path)
+    # a district's page does not repeat the district after every title
+    return article_list(articles, path, district=listing.title if listing.kind == "district" else None)
 
 
 def pager(listing: Listing, pages: list[list[Article]], number: int, path: str) -> str:
@@ -495,16 +504,21 @@ def home_chart(articles: list[Article]) -> str:
     for c in counts.values():
         totals.update(c)
     charted = sum(totals.values())
-    label = f"每月文章数柱状图，按区县分色，共 {charted} 篇"
+    label = f"每月文章数柱状图，按区县分色，共 {charted} 篇；各月数字见图下的表格"
     wide = chart.stacked_month_chart(counts, series, colours, label, chart.WIDE)
     narrow = chart.stacked_month_chart(counts, series, colours, label, chart.NARROW)
     left_out = len(articles) - charted
-    note = f"共 {charted} 篇有月份的文章，按每篇文章的第一个区县分色；鼠标停在柱子上可看数字。"
+    note = f"共 {charted} 篇有月份的文章，按每篇文章的第一个区县分色；各月的篇数见下面的表格。"
     if left_out:
         note += f"另有 {left_out} 篇日期不详或只精确到年，未计入。"
+    # the chart's numbers as text: a table under it, folded (one row a month)
+    table = chart.month_table(counts, series, "每月文章数（按每篇文章的第一个区县）")
+    # only one of the two drawings shows at a time (browse.css): both are images with the same label
     return (f'<figure class="qz-chart" data-total="{charted}">'
-            f'<div class="qz-chart__wide">{wide}</div><div class="qz-chart__narrow" aria-hidden="true">{narrow}</div>'
-            f"{chart.legend(series, colours, totals)}<figcaption>{html.escape(note)}</figcaption></figure>")
+            f'<div class="qz-chart__wide">{wide}</div><div class="qz-chart__narrow">{narrow}</div>'
+            f"{chart.legend(series, colours, totals)}<figcaption>{html.escape(note)}</figcaption></figure>"
+            f'<details class="qz-chart__data"><summary>每月文章数表格</summary>'
+            f'<div class="qz-scroll">{table}</div></details>')
 
 
 def home_page(articles: list[Article], by_district, by_theme, by_author, districts, themes, data_rows: int) -> str:
@@ -526,7 +540,7 @@ def home_page(articles: list[Article], by_district, by_theme, by_author, distric
         stat_html,
         "[全文搜索](search.md){ .md-button .md-button--primary } [按日期](dates/index.md){ .md-button } "
         "[按区县](districts/index.md){ .md-button } [按主题](themes/index.md){ .md-button } "
-        "[按作者](authors/index.md){ .md-button }",
+        "[按作者](authors/index.md){ .md-button }\n{ .qz-buttons }",
         f"## 每月文章数\n\n{home_chart(articles)}",
         f"## 最新文章\n\n{article_list(newest_first(articles)[:LATEST_ON_HOME], path)}\n\n"
         f"更多文章：[按日期浏览](dates/index.md)。",
