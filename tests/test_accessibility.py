@@ -109,10 +109,8 @@ def test_axe_finds_no_serious_or_critical_violation(served, view, axe_script):
     assert not found, f"axe, {scheme} palette at {width} px:\n{describe(found)}"
 
 
-# Built without SITE_URL (as `served` is) the 404 page is unstyled, with root-absolute links: the
-# search half of issue 22 gives it a page of its own (overrides/404.html). Strict: once that lands
-# this passes, and the mark must go.
-@pytest.mark.xfail(strict=True, reason="the 404 page is rebuilt by issue 22's search half")
+# The 404 page, built without SITE_URL (as `served` is): overrides/404.html, its links relative
+# to the site folder.
 def test_axe_on_the_404_page(served, view, axe_script):
     scheme, width, page = view
     open_page(page, served + "404.html")

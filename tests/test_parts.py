@@ -390,7 +390,7 @@ def test_each_part_has_its_facets(parted):
         data = json.loads((folder / facets.FILE).read_text("utf-8"))
         assert (folder / "offline" / f"{facets.FILE}.js").is_file()
         assert sorted(data["pages"]) == sorted(p.stem for p in folder.glob("fragment/*.pf_fragment"))
-        assert set(data["filters"]) == {"区县", "主题", "年份"}
+        assert set(data["filters"]) == {"区县", "主题", "年份", "日期"}  # 日期: the date range, never shown as a filter
         assert sorted(data["order"]) == list(range(len(data["pages"])))  # every page once, oldest first:
         dates = [by_title[fragment_of(folder, data["pages"][n])["meta"]["title"]]["date"] for n in data["order"]]
         assert dates == sorted(dates)

@@ -203,7 +203,7 @@ def test_search_and_filters_unchanged_in_chromium(served_bundles, browser):
         assert errors == []
     raw, canon = results["raw/"], results["canon/"]
     assert raw == canon  # same filters, counts, pages and first result, value for value
-    assert set(canon["filters"]) == {"区县", "年份", "主题"}
+    assert set(canon["filters"]) == {"区县", "年份", "主题", "日期"}
     assert sum(canon["filters"]["区县"].values()) >= 22  # every article has a district
     filtered = [s["count"] for s in canon["searches"] if s["filters"]]
     assert sum(1 for count in filtered if count) >= 3, canon["searches"]  # filters really select pages
