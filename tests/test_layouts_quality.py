@@ -43,8 +43,8 @@ MINIMUMS = {
     "dates": 1.0,
     "date sources": 1.0,
     "authors": 1.0,
-    "main district": 0.95,   # 92/96: traditional pages (A_08, H_04) wait for OpenCC folding; 衢州市供水公司 (G2_02)
-    "districts": 0.94,       # 91/96: and I3, K2 (the gazetteer's weighing of 衢州/全市)
+    "main district": 0.97,   # 94/96: 衢州市供水公司 in a title makes 衢州市 the main district (G2_02); I3
+    "districts": 0.96,       # 93/96: and I3, K2 (the gazetteer's weighing of 衢州/全市); traditional pages fold by OpenCC
     "paper": 1.0,
     "page": 1.0,
 }
