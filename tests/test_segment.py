@@ -131,9 +131,11 @@ def test_trailing_signature():
     assert article.title.startswith("评论：今年以来")
 
 
-def test_organisation_byline():
+def test_organisation_byline_is_a_byline_but_no_author():
+    """An organisation signing a story (issue 21): out of the body, kept as the byline, no person."""
     result = seg("衢江 以“三季进”拼出“全年红”", "共享联盟衢江站", P1)
-    assert result.articles[0].authors == ("共享联盟衢江站",)
+    assert result.articles[0].authors == ()
+    assert result.articles[0].bylines == ("共享联盟衢江站",)
     assert result.articles[0].body == P1
 
 

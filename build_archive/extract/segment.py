@@ -713,7 +713,9 @@ def _finish(draft: _Draft, ordinal: int, page: Page, web_page: bool = False) -> 
     body = "\n\n".join(("## " + text) if kind == "h2" else text for kind, text, _ in blocks)
     article = Article(
         source=page.source, line=draft.line, ordinal=ordinal, title=title, subtitle=subtitle,
-        body=body, authors=tuple(dict.fromkeys(authors)), captions=tuple(draft.captions),
+        # an organisation signing the story (共享联盟衢江站) is no author; its byline stays in bylines
+        body=body, authors=tuple(dict.fromkeys(a for a in authors if not ORG_BYLINE.match(a))),
+        captions=tuple(draft.captions),
         type=draft.type, continued=continued, gaps=tuple(s for _, s in gaps),
         paper=page.paper, page=page.page_label, bylines=tuple(byline),
         headline_lines=tuple(line.number for line in draft.headline),
