@@ -101,6 +101,8 @@ def page_text(html: str, source: str) -> tuple[str | None, list[Issue]]:
     if body and title and _one_line(body[0]) == title:
         body = body[1:]  # the headline repeated as the text's first line
     above, body = _above_headline(html, title, body)
+    banner, body = _banner(body)
+    above += banner
     paper = _one_line(document.sitename or "")
     paper = paper if _is_paper_name(paper) else None
     if date:
@@ -126,6 +128,20 @@ def page_text(html: str, source: str) -> tuple[str | None, list[Issue]]:
         lines.append(byline)
     lines += body
     return "\n\n".join(lines) + "\n", []
+
+
+# A post template's banner at the top of the text: two or more short lines, no punctuation
+# (`遇见` / `江山里`: a column's picture caption and the account's name), before the first
+# sentence. Decoration, not a headline or a byline: it goes above the headline with the
+# page's other furniture (the segmenter keeps it as page chrome).
+BANNER_LINE = re.compile(r"^[\u4e00-\u9fff]{1,6}$")
+
+
+def _banner(body: list[str]) -> tuple[list[str], list[str]]:
+    count = 0
+    while count < len(body) - 1 and BANNER_LINE.match(body[count]):
+        count += 1
+    return (body[:count], body[count:]) if count >= 2 else ([], body)
 
 
 def _paragraphs(text: str) -> list[str]:
