@@ -123,3 +123,34 @@ def test_the_papers_tab_reaches_every_issue(base, page):
     assert page.locator("h1").inner_text() == "今日衢江 2022年7月19日"
     assert page.locator("article a[href*='articles/'], .md-content a[href*='articles/']").count() >= 6
     assert not page.errors
+
+
+# --- a new day, through a real incremental build -----------------------------------------------
+
+
+def test_a_new_day_adds_one_issue_page_and_the_older_ones_stay_byte_identical(tmp_path):
+    """Two days of a synthetic paper built, then a third day added and built again with the
+    cache (an incremental build): one issue page more, the older issue pages unchanged."""
+    import contextlib
+    import io
+
+    from build_archive import bench, cli
+
+    corpus, cache = tmp_path / "corpus", tmp_path / "cache"
+    bench.write_corpus(bench.synthetic_corpus(2 * bench.ARTICLES_PER_DAY, seed=3), corpus)
+
+    def build() -> dict[str, bytes]:
+        with contextlib.redirect_stdout(io.StringIO()):
+            assert cli.build(corpus, tmp_path / "site", tmp_path / "docs", cache_dir=cache) == 0
+        papers = tmp_path / "site" / "papers"
+        return {p.relative_to(papers).as_posix(): p.read_bytes() for p in sorted(papers.rglob("*.html"))}
+
+    before = build()
+    issues_before = {rel for rel in before if re.fullmatch(r"[^/]+/\d{4}-\d{2}-\d{2}\.html", rel)}
+    assert len(issues_before) >= 2
+    bench.write_corpus(bench.day_pages(2, seed=3), corpus)  # the third day (days count from 0)
+    after = build()
+    issues_after = {rel for rel in after if re.fullmatch(r"[^/]+/\d{4}-\d{2}-\d{2}\.html", rel)}
+    added = issues_after - issues_before
+    assert len(added) == len({rel.split("/")[0] for rel in added}) >= 1  # one new issue a paper printing that day
+    assert all(after[rel] == before[rel] for rel in issues_before)
