@@ -12,7 +12,7 @@ from typing import Iterator
 
 from build_archive import pipeline
 from build_archive.pipeline import PROJECT, BuildOptions
-from build_archive.progress import PlainProgress, Progress, RichProgress
+from build_archive.progress import Progress, live
 
 # Lines of each warning kind shown on screen; the report file has them all.
 SHOWN_PER_KIND = 5
@@ -56,7 +56,7 @@ def build(corpus_dir: Path, site_dir: Path, docs_dir: Path, strict: bool = False
 @contextmanager
 def live_progress() -> Iterator[Progress]:
     """Bars with rates and time left on a terminal; one line per finished stage in a log."""
-    progress = RichProgress() if sys.stdout.isatty() else PlainProgress()
+    progress = live()
     try:
         yield progress
     finally:

@@ -80,16 +80,22 @@ class PlainProgress(Progress):
         print(rate_text(stage, time.perf_counter() - stage.started), file=self.out, flush=True)
 
 
+def live(out: TextIO | None = None) -> Progress:
+    """What a command shows on `out` (stdout by default): bars on a terminal, lines in a log."""
+    stream = out or sys.stdout
+    return RichProgress(out=stream) if stream.isatty() else PlainProgress(out=stream)
+
+
 class RichProgress(Progress):
     """Live bars on a terminal (rich): done/total, rate, time left; a line per stage when done."""
 
-    def __init__(self, report: Report | None = None):
+    def __init__(self, report: Report | None = None, out: TextIO | None = None):
         super().__init__(report)
         from rich.console import Console
         from rich.progress import (BarColumn, MofNCompleteColumn, Progress as Bars, SpinnerColumn,
                                    TaskProgressColumn, TextColumn, TimeElapsedColumn, TimeRemainingColumn)
 
-        self.console = Console()
+        self.console = Console(file=out)  # None: stdout
         self.bars = Bars(SpinnerColumn(), TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
                          TaskProgressColumn(), TextColumn("{task.fields[rate]}"), TimeElapsedColumn(),
                          TextColumn("elapsed ·"), TimeRemainingColumn(), TextColumn("left"),

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import re
 import os
 import subprocess
 import sys
@@ -120,6 +121,11 @@ def test_bench_end_to_end(tmp_path):
         capture_output=True, text=True, cwd=PROJECT, env=env, timeout=600,
     )
     assert result.returncode == 0, result.stderr[-3000:]
+    # each phase's progress on stderr (a line each, as in a log: stderr is not a terminal here)
+    for line in [r"generate: 1 days in [\d.]+ s", r"build: 30 articles in [\d.]+ s", r"search: 2 queries in",
+                 r"incremental: 30 articles in"]:
+        assert re.search("^" + line, result.stderr, re.M), (line, result.stderr[-2000:])
+    assert "\x1b[" not in result.stderr
     figures = json.loads(out.read_text("utf-8"))
     build = figures["build"]
     assert build["articles"] == 30 and build["unaccounted"] == 0

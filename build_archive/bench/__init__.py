@@ -45,6 +45,7 @@ from pathlib import Path
 from build_archive.extract import corpus as corpus_io
 from build_archive.search import parts, indexing, bigrams
 from build_archive import pipeline
+from build_archive.progress import Progress, live
 from build_archive.extract import segment
 from build_archive.extract.page import district_names
 
@@ -880,7 +881,9 @@ def build_figures(run: Run, parsed: dict, site: Path) -> dict:
 
 
 def run_bench(n: int, work: Path, seed: int = 0, build: bool = True, browser: bool = True, bare: bool = True,
-              incremental: bool = True, queries=QUERIES, log=print) -> dict:
+              incremental: bool = True, queries=QUERIES, log=print, progress: Progress | None = None) -> dict:
+    """`progress` (progress.py) shows each phase as it goes; `log` says what is being done."""
+    progress = progress or Progress()
     corpus, docs, site, logs = work / "corpus", work / "docs", work / "site", work / "logs"
     results: dict = {"n": n, "seed": seed, "machine": machine()}
     if build:
@@ -889,18 +892,23 @@ def run_bench(n: int, work: Path, seed: int = 0, build: bool = True, browser: bo
         if corpus.exists():
             shutil.rmtree(corpus)
         size = files = 0
-        for day in range(-(-n // ARTICLES_PER_DAY)):  # one day at a time: 100,000 articles are ~190 MB of text
-            pages = day_pages(day, seed, min(ARTICLES_PER_DAY, n - day * ARTICLES_PER_DAY))
-            size += write_corpus(pages, corpus)
-            files += len(pages)
+        days = -(-n // ARTICLES_PER_DAY)
+        with progress.stage("generate", total=days, unit="days") as stage:
+            for day in range(days):  # one day at a time: 100,000 articles are ~190 MB of text
+                pages = day_pages(day, seed, min(ARTICLES_PER_DAY, n - day * ARTICLES_PER_DAY))
+                size += write_corpus(pages, corpus)
+                files += len(pages)
+                stage.advance()
         results["corpus"] = {"files": files, "mb": round(size / 1e6, 2),
                              "generate_seconds": round(time.perf_counter() - started, 2)}
         for folder in (docs, site, work / "cache"):
             if folder.exists():
                 shutil.rmtree(folder)
         log("full build …")
-        run, parsed = build_once(corpus, docs, site, logs, "build")
-        results["build"] = build_figures(run, parsed, site)
+        with progress.stage("build", unit="articles") as stage:
+            run, parsed = build_once(corpus, docs, site, logs, "build")
+            results["build"] = build_figures(run, parsed, site)
+            stage.advance(results["build"]["articles"])
         if results["build"]["articles"] != n:
             log(f"warning: the build found {results['build']['articles']:,} articles, not {n:,}")
     elif not (site / "index.html").exists():
@@ -910,10 +918,13 @@ def run_bench(n: int, work: Path, seed: int = 0, build: bool = True, browser: bo
         results.update({k: earlier[k] for k in ("corpus", "build") if k in earlier and earlier.get("n") == n})
     if browser:
         log("search timings in headless Chromium …")
-        results["search"] = search_timings(site, work / "www", queries)
+        with progress.stage("search", unit="queries") as stage:
+            results["search"] = search_timings(site, work / "www", queries)
+            stage.advance(len(queries))
     if bare:
         log("bare MkDocs + Pagefind over the same articles …")
-        results["bare"] = bare_baseline(docs, site, work / "bare", logs)
+        with progress.stage("bare"):
+            results["bare"] = bare_baseline(docs, site, work / "bare", logs)
         if "build" in results:
             results["bare"]["ratio"] = round(results["build"]["seconds"] / results["bare"]["seconds"], 2)
             results["bare"]["ratio_plain"] = round(results["build"]["seconds"] / results["bare"]["plain"]["seconds"], 2)
@@ -922,7 +933,9 @@ def run_bench(n: int, work: Path, seed: int = 0, build: bool = True, browser: bo
         added = day_pages(day, seed)
         write_corpus(added, corpus)
         log(f"incremental: +{ARTICLES_PER_DAY} articles ({len(added)} page files of {START_DATE + dt.timedelta(days=day)}) …")
-        run, parsed = build_once(corpus, docs, site, logs, "incremental")
+        with progress.stage("incremental", unit="articles") as stage:
+            run, parsed = build_once(corpus, docs, site, logs, "incremental")
+            stage.advance(ARTICLES_PER_DAY)
         results["incremental"] = {
             "added": ARTICLES_PER_DAY, "articles": parsed.get("articles", 0), "seconds": round(run.seconds, 2),
             "stages": parsed["stages"], "peak_mb": round(run.peak_tree_mb), "notes": parsed["notes"],
@@ -1070,14 +1083,16 @@ def run(args) -> int:
     work = args.keep.resolve() if args.keep else Path(tempfile.mkdtemp(prefix="archive-bench-"))
     work.mkdir(parents=True, exist_ok=True)
     queries = tuple(q.strip() for q in args.queries.split(",") if q.strip()) if args.queries else QUERIES
+    progress = live(sys.stderr)  # stdout holds the report: phases and their rates go to stderr
     try:
         results = run_bench(args.articles, work, args.seed, build=not args.no_build, browser=not args.no_browser,
                             bare=not args.no_bare, incremental=not args.no_incremental, queries=queries,
-                            log=lambda text: print(text, file=sys.stderr, flush=True))
+                            log=lambda text: print(text, file=sys.stderr, flush=True), progress=progress)
     except RuntimeError as error:
         print(f"error: {error}", file=sys.stderr)
         return 1
     finally:
+        progress.stop()
         if not args.keep:
             shutil.rmtree(work, ignore_errors=True)
     if args.json:
