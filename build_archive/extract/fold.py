@@ -60,3 +60,33 @@ def simplified(text: str, *, keep_length: bool = False) -> str:
             folded = "".join(c if len(c) == 1 else ch for ch, c in zip(text, map(_converter().convert, text)))
         return folded
     return _converter().convert(PINYIN_LEFTOVER.sub("", text))
+
+
+# The CJK blocks whose characters OpenCC may fold: unified ideographs, extension A, compatibility.
+_CJK_RANGES = ((0x3400, 0x4DBF), (0x4E00, 0x9FFF), (0xF900, 0xFAFF))
+
+
+@functools.lru_cache(maxsize=1)
+def character_table() -> dict[str, str]:
+    """Every CJK character OpenCC (CONFIG) writes as another single character: {traditional:
+    simplified}. One table for every character-level fold: the search bigrams and the search
+    page (search/bigrams.py), furniture words (furniture.py), surnames (names.py)."""
+    chars = [chr(c) for low, high in _CJK_RANGES for c in range(low, high + 1)]
+    converted = _converter().convert("\n".join(chars)).split("\n")
+    if len(converted) != len(chars):  # OpenCC joined or split lines: fall back to one call a character
+        converted = [_converter().convert(ch) for ch in chars]
+    table = {ch: to for ch, to in zip(chars, converted) if to != ch and len(to) == 1}
+    # a chain (A → B, B → C) would fold differently in one pass and in two: resolve it
+    return {ch: table.get(to, to) for ch, to in table.items()}
+
+
+@functools.lru_cache(maxsize=1)
+def _translation() -> dict[int, str]:
+    return str.maketrans(character_table())
+
+
+def characters(text: str) -> str:
+    """Each character in its simplified form, one for one: an offset in the result is the same
+    offset in `text` (unlike `simplified`, which also converts phrases and drops pinyin)."""
+    return text.translate(_translation())
+

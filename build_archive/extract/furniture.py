@@ -25,6 +25,7 @@ from importlib import resources
 import yaml
 
 from build_archive.extract.dates import DAY, DateGuess
+from build_archive.extract.fold import characters
 from build_archive.extract.names import ORG_BYLINE, is_person_name
 
 HAN = r"\u4e00-\u9fff"
@@ -32,16 +33,12 @@ HAN = r"\u4e00-\u9fff"
 
 @lru_cache(maxsize=1)
 def words() -> dict:
-    data = yaml.safe_load(resources.files("build_archive").joinpath("data/furniture.yml").read_text("utf-8"))
-    pairs = data["fold"].split()
-    data["fold_table"] = str.maketrans("".join(p[0] for p in pairs), "".join(p[1] for p in pairs))
-    return data
+    return yaml.safe_load(resources.files("build_archive").joinpath("data/furniture.yml").read_text("utf-8"))
 
 
-def fold(text: str) -> str:
-    """Traditional → simplified for the characters of furniture words; one character
-    for one, so offsets in the folded text are offsets in the printed text."""
-    return text.translate(words()["fold_table"])
+# Traditional → simplified, one character for one, so offsets in the folded line are offsets
+# in the printed line (mirror sites print 來源, 責任編輯).
+fold = characters
 
 
 @dataclass(frozen=True)
@@ -221,7 +218,7 @@ def _fields(folded: str, raw: str, number: int, facts: _Facts) -> bool:
             paper = re.search(r"《(?P<paper>[^》]{2,10})》", value)
             if paper:
                 facts.papers.append((1, _printed(raw, paper["paper"], folded)))
-                page = re.search(rf"(?P<page>\d{{1,3}})\s*版", value[paper.end():])
+                page = re.search(r"(?P<page>\d{1,3})\s*版", value[paper.end():])
                 if page:
                     facts.pages.append((1, page["page"] + "版"))
                 value = value[: paper.start()]
@@ -229,7 +226,7 @@ def _fields(folded: str, raw: str, number: int, facts: _Facts) -> bool:
             if names:
                 facts.bylines.append(Byline(number, names, raw.strip()))
         elif role == "editors" and value:
-            facts.editors.append(value)
+            facts.editors.append(_printed(raw, value, folded))  # as printed (沈潔), not folded
         elif role == "paper" and value:
             facts.papers.append((1, _printed(raw, value, folded)))
         elif role == "page" and value:

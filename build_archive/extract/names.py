@@ -5,6 +5,8 @@ import re
 from functools import lru_cache
 from importlib import resources
 
+from build_archive.extract.fold import characters
+
 
 @lru_cache(maxsize=1)
 def _surnames() -> tuple[frozenset[str], frozenset[str]]:
@@ -17,13 +19,9 @@ def _surnames() -> tuple[frozenset[str], frozenset[str]]:
 ORG_BYLINE = re.compile(r"^[\u4e00-\u9fff]{4,10}(站|融媒体中心|新闻中心|工作室|通讯组|报道组)$")
 PLACE_SUFFIX = re.compile(r"(省|市|县|区|镇|乡|村|街道|社区|站|港)$")  # `华埠镇`, `余东村` are no names
 
-# traditional forms of common surnames (mirror sites print 記者 徐曉嵐, 鄭麗萍)
-_TRADITIONAL_SURNAMES = str.maketrans("鄭劉陳楊黃趙吳孫馬許韓馮鄧葉蘇魏盧姜鍾譚陸範賈夏韋鄒熊邱龔錢嚴戴樊葛聶顧龍饒傅", "郑刘陈杨黄赵吴孙马许韩冯邓叶苏魏卢姜钟谭陆范贾夏韦邹熊邱龚钱严戴樊葛聂顾龙饶傅")
-
-
 def is_person_name(token: str) -> bool:
     single, double = _surnames()
-    token = token.translate(_TRADITIONAL_SURNAMES)
+    token = characters(token)  # mirror sites print 記者 徐曉嵐, 鄭麗萍
     if not re.fullmatch(r"[\u4e00-\u9fff]{2,4}", token) or PLACE_SUFFIX.search(token):
         return False
     return token[:2] in double or (token[0] in single and len(token) <= 3)

@@ -12,8 +12,8 @@ into the same tokens. Any substring of length n gives n-1 bigrams, all present i
 
 Traditional characters: a query in traditional characters finds the simplified text and
 the other way round, because both sides fold each character to one form before making
-bigrams (`FOLD`: OpenCC's traditional → simplified for single characters, config hk2s as
-extract/fold.py uses). Character level is enough for bigrams; the search page gets the
+bigrams (extract/fold.py `character_table`: OpenCC's traditional → simplified for single
+characters, the config extraction uses). Character level is enough for bigrams; the search page gets the
 same table as `fold.js` (written by the build, `fold_script`), so both sides agree.
 
 The JavaScript twin of `encode_query` lives in docs/assets/javascripts/search.js;
@@ -25,39 +25,11 @@ import re
 import unicodedata
 from functools import lru_cache
 
+from build_archive.extract.fold import character_table as fold_table, characters as fold  # noqa: F401 (fold_table: tests)
+
 MARKER = "qzgrams"  # first word of the hidden block; the search page cuts it off excerpts
 _LETTERS = "abcdefghijklmnopqrstuvwxyz"
-
-
-# The CJK blocks whose characters OpenCC may fold: unified ideographs, extension A, compatibility.
-_CJK_RANGES = ((0x3400, 0x4DBF), (0x4E00, 0x9FFF), (0xF900, 0xFAFF))
 FOLD_SCRIPT = "js/fold.js"  # in docs/ and the site: the search page's copy of the table
-
-
-@lru_cache(maxsize=1)
-def fold_table() -> dict[str, str]:
-    """Every CJK character OpenCC (hk2s) writes as another single character: {traditional: simplified}."""
-    from build_archive.extract.fold import CONFIG
-    import opencc
-
-    chars = [chr(c) for low, high in _CJK_RANGES for c in range(low, high + 1)]
-    converted = opencc.OpenCC(CONFIG).convert("\n".join(chars)).split("\n")
-    if len(converted) != len(chars):  # OpenCC joined or split lines: fall back to one call a character
-        converter = opencc.OpenCC(CONFIG)
-        converted = [converter.convert(ch) for ch in chars]
-    table = {ch: to for ch, to in zip(chars, converted) if to != ch and len(to) == 1}
-    # a chain (A → B, B → C) would fold differently in one pass and in two: resolve it
-    return {ch: table.get(to, to) for ch, to in table.items()}
-
-
-@lru_cache(maxsize=1)
-def _translation() -> dict[int, str]:
-    return str.maketrans(fold_table())
-
-
-def fold(text: str) -> str:
-    """Each character in its folded (simplified) form."""
-    return text.translate(_translation())
 
 
 def fold_script() -> str:
