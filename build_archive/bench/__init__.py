@@ -44,7 +44,6 @@ from pathlib import Path
 
 from build_archive.extract import corpus as corpus_io
 from build_archive.search import parts, indexing, bigrams
-from build_archive import pipeline
 from build_archive.progress import Progress, live
 from build_archive.extract import segment
 from build_archive.extract.page import district_names

@@ -16,7 +16,6 @@ from __future__ import annotations
 import calendar
 import functools
 import html
-import re
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass

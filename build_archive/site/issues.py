@@ -26,7 +26,6 @@ from build_archive.site.indexes import _href, _link, chronological, display_date
 UNKNOWN_PAPER = "报名不详"
 UNKNOWN_PAGE = "版面不详"
 _NUMBERED = re.compile(r"0*(\d+)(?:\s+(.*))?")  # "00002 综合新闻", an e-paper's page code and name
-ROOT = PAPERS
 
 
 def _page_key(label: str | None) -> tuple:
@@ -89,19 +88,21 @@ def paper_page(paper: str, articles: list[Article], issues: dict[str, list[Artic
         body.append(f"## {year}年（{sum(len(v) for v in months.values())}篇） {{ #y{year} }}\n\n"
                     + '<div class="qz-cals">' + "".join(cals) + "</div>")
     if undated:
-        lines = [f"- {html.escape(display_date(a))} [{escape_markdown(a.title)}]({_link(path, a.slug + '.md')})"
-                 for a in reversed(chronological(undated))]
         body.append(f"## 日期不详（{len(undated)}篇） {{ #undated }}\n\n这些文章只知道刊登的月份或年份，"
-                    "或不知道日期，所以不归入任何一期。\n\n" + "\n".join(lines))
+                    "或不知道日期，所以不归入任何一期。\n\n" + newest_first_list(undated, path))
     return page(paper, "\n\n".join(body), index_kind="paper", hide=["navigation", "toc"])
 
 
+def newest_first_list(articles: list[Article], path: str) -> str:
+    """Articles that are in no issue, newest first: date as known, headline linked."""
+    return "\n".join(f"- {html.escape(display_date(a))} [{escape_markdown(a.title)}]({_link(path, a.slug + '.md')})"
+                     for a in reversed(chronological(articles)))
+
+
 def unknown_paper_page(articles: list[Article]) -> str:
-    path = paper_path(None)
-    lines = [f"- {html.escape(display_date(a))} [{escape_markdown(a.title)}]({_link(path, a.slug + '.md')})"
-             for a in reversed(chronological(articles))]
     return page(UNKNOWN_PAPER, f"这 **{len(articles)}** 篇文章的版面没有印出报名，来源登记（sources.yml）也没有写明，"
-                "所以不归入任何一份报纸的某一期。\n\n" + "\n".join(lines), index_kind="paper", hide=["navigation", "toc"])
+                "所以不归入任何一份报纸的某一期。\n\n" + newest_first_list(articles, paper_path(None)),
+                index_kind="paper", hide=["navigation", "toc"])
 
 
 def issue_files(articles: list[Article]) -> dict[str, str]:
@@ -122,16 +123,16 @@ def issue_files(articles: list[Article]) -> dict[str, str]:
             files[issue_path(paper, day)] = issue_page(paper, day, issues[day], days[i - 1] if i else None)
         files[paper_path(paper)] = paper_page(paper, items, issues)
         years = sorted({a.date[:4] for a in items if a.date}, reverse=True)
-        year_links = "、".join(f'<a href="{_href(f"{ROOT}/index.md", paper_path(paper), f"y{y}")}">{y}</a>'
+        year_links = "、".join(f'<a href="{_href(f"{PAPERS}/index.md", paper_path(paper), f"y{y}")}">{y}</a>'
                               for y in years if any(d.startswith(y) for d in days)) or "—"
-        rows.append(f"| [{escape_markdown(paper)}]({_link(f'{ROOT}/index.md', paper_path(paper))}) | {len(days)} "
+        rows.append(f"| [{escape_markdown(paper)}]({_link(f'{PAPERS}/index.md', paper_path(paper))}) | {len(days)} "
                     f"| {len(items)} | {year_links} |")
     if None in by_paper:
         files[paper_path(None)] = unknown_paper_page(by_paper[None])
-        rows.append(f"| [{UNKNOWN_PAPER}]({_link(f'{ROOT}/index.md', paper_path(None))}) | — | {len(by_paper[None])} | — |")
+        rows.append(f"| [{UNKNOWN_PAPER}]({_link(f'{PAPERS}/index.md', paper_path(None))}) | — | {len(by_paper[None])} | — |")
     counts = Counter(in_an_issue(a) for a in articles)
     intro = (f"按报纸和期次浏览：每一期按版面顺序列出文章。{counts[True]} 篇文章可归入某一期；"
              f"{counts[False]} 篇因报名或具体日期不详，列在各报纸页的“日期不详”或“{UNKNOWN_PAPER}”中。")
-    files[f"{ROOT}/index.md"] = page("按报纸浏览", intro + "\n\n" + "\n".join(rows), index_kind="overview",
+    files[f"{PAPERS}/index.md"] = page("按报纸浏览", intro + "\n\n" + "\n".join(rows), index_kind="overview",
                                      hide=["navigation", "toc"])
     return files
