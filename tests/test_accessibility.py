@@ -39,6 +39,10 @@ PAGES = {
     "search (results)": "search.html?q=" + quote(QUERY),
     "search (no results)": "search.html?q=" + quote("没有这样的文章"),
     "search (filtered)": "search.html?q=" + quote(QUERY) + "&" + quote("区县") + "=" + quote("衢江区"),
+    "search (date range)": "search.html?q=" + quote(QUERY) + "&from=2023&to=2023-06",
+    "papers": "papers/index.html",
+    "paper": "papers/今日衢江.html",
+    "issue": "papers/今日衢江/2022-07-19.html",
     "about": "about.html",
 }
 SCHEMES = {"light": "default", "dark": "slate"}
