@@ -15,7 +15,7 @@ from pathlib import Path
 import yaml
 
 from build_archive.site import incremental, mkdocs_share
-from build_archive.search import indexing
+from build_archive.search import indexing, pagefind_service
 
 PROJECT = Path(__file__).resolve().parents[2]
 CONFIG = PROJECT / "mkdocs.yml"
@@ -175,12 +175,17 @@ def share_count(pages: int, jobs: int, per_run: int) -> int:
 
 
 def pagefind(site_dir: Path) -> str:
-    """Index a folder of pages with Pagefind's *extended* binary (it segments Chinese).
+    """Index a folder of pages with Pagefind's *extended* binary (it segments Chinese),
+    the pages given in path order, so that their numbers do not depend on the file system
+    (build_archive/search/pagefind_service.py).
 
     Called once per search part that changed (build_archive/search/indexing.py),
     on a temporary folder holding only that part's pages.
     """
-    return _run([sys.executable, "-m", "pagefind_bin_extended", "--site", str(site_dir)], "pagefind")
+    try:
+        return pagefind_service.index_folder(site_dir)
+    except pagefind_service.PagefindError as error:
+        raise BuildError(f"pagefind failed: {error}") from error
 
 
 def mkdocs_stage(docs_dir: Path, site_dir: Path, staging: Path, source_date_epoch: int,
