@@ -47,7 +47,7 @@ from importlib import metadata
 from pathlib import Path
 from typing import Callable
 
-from build_archive.search import facets, offline, parts, bigrams, stable_bundle
+from build_archive.search import facets, offline, parts, bigrams, stable_bundle, terms
 from build_archive.scale.cache import by_stamp
 
 BUNDLE = "pagefind"
@@ -118,7 +118,8 @@ def part_files(folder: Path) -> list[str]:
 
 def runtime_files(bundle: Path) -> list[str]:
     """Pagefind's runtime in a bundle folder: everything but its part's files and ours."""
-    return [rel for rel in walk(bundle, skip=(parts.PARTS_DIR,)) if not is_part_file(rel) and rel not in _OWN]
+    return [rel for rel in walk(bundle, skip=(parts.PARTS_DIR, terms.TERMS_DIR))
+            if not is_part_file(rel) and rel not in _OWN and not rel.startswith(f"{_TWIN}{terms.TERMS_DIR}/")]
 
 
 # --- reading the site ------------------------------------------------------------------
@@ -231,11 +232,12 @@ def _copy_files(src: Path, dst: Path, rels: list[str]) -> None:
         _link(os.path.join(src, rel), os.path.join(dst, rel))
 
 
-def write_grouped_pages(site: Path, part: parts.Part, tmp: Path) -> tuple[list[dict], dict[str, list]]:
+def write_grouped_pages(site: Path, part: parts.Part, tmp: Path) -> tuple[list[dict], dict[str, list], set[str]]:
     """The part's pages into `tmp` as Pagefind is to index them (module docstring, step 3);
-    returns the part's group entries for the manifest, and each page's [size, mtime_ns,
-    digest] as page_digests gives them (the page is read once)."""
-    html, stamps = {}, {}
+    returns the part's group entries for the manifest, each page's [size, mtime_ns,
+    digest] as page_digests gives them (the page is read once), and the part's bigram
+    tokens (for the term directory, build_archive/search/terms.py)."""
+    html, stamps, tokens = {}, {}, set()
     for rel in part.pages:
         stat = os.stat(site / rel)  # before reading: a page changed meanwhile is read again next time
         stamps[rel] = [stat.st_size, stat.st_mtime_ns]
@@ -248,8 +250,9 @@ def write_grouped_pages(site: Path, part: parts.Part, tmp: Path) -> tuple[list[d
             # only what Pagefind reads (the same bundle, a third of the bytes to parse)
             indexed = parts.indexed_page(html[rel])
             stamps[rel].append(parts.digest_of_indexed(indexed))
+            tokens.update(terms.page_tokens(indexed))
             target.write_text(bigrams.suffixed(indexed, group.suffix), "utf-8")
-    return parts.group_entries(found), stamps
+    return parts.group_entries(found), stamps, tokens
 
 
 # The temporary copy of a part's pages, and the bundle Pagefind writes beside it, are made in
@@ -298,17 +301,17 @@ def make_scratch(work: Path) -> Path:
 
 
 def index_part(site: Path, part: parts.Part, work: Path, run: Callable[[Path], object],
-               scratch: Path | None = None) -> tuple[Path, float, list[dict], dict[str, list]]:
+               scratch: Path | None = None) -> tuple[Path, float, list[dict], dict[str, list], set[str]]:
     """Index one part on its own, in scratch/<part id> (make_scratch; work/scratch if not given);
     returns (its bundle folder, under `work`; seconds; its group entries; its pages' stamps
-    and digests, see write_grouped_pages)."""
+    and digests, and its tokens, see write_grouped_pages)."""
     started = time.perf_counter()
     work.mkdir(parents=True, exist_ok=True)
     tmp = (scratch or work / "scratch") / part.id
     shutil.rmtree(tmp, ignore_errors=True)
     tmp.mkdir(parents=True)
     try:
-        found, stamps = write_grouped_pages(site, part, tmp)
+        found, stamps, tokens = write_grouped_pages(site, part, tmp)
         run(tmp)  # site.pagefind: Pagefind writes tmp/pagefind/
         try:
             stable_bundle.canonicalise_bundle(tmp)  # Pagefind's filter order is random
@@ -330,7 +333,7 @@ def index_part(site: Path, part: parts.Part, work: Path, run: Callable[[Path], o
         shutil.move(tmp / BUNDLE, bundle)
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
-    return bundle, time.perf_counter() - started, found, stamps
+    return bundle, time.perf_counter() - started, found, stamps, tokens
 
 
 # Pagefind holds ~0.47 MB per page while it indexes (measured: 3,900 article pages, 1.8 GB RSS) and
@@ -371,6 +374,39 @@ def bundle_stats(bundle: Path) -> tuple[int, int, int]:
         elif local == "pagefind.js" or local.startswith("wasm.") or _DATA.fullmatch(local):
             fetched += size
     return fetched, twin_bytes, twins
+
+
+def write_terms(bundle: Path, tokens_by_number: dict[int, set[str]]) -> int:
+    """The term directory (build_archive/search/terms.py) and its file:// twins; returns its shard count."""
+    shards, files = terms.shard_files(terms.directory(tokens_by_number))
+    folder, twins = bundle / terms.TERMS_DIR, bundle / offline.TWIN_DIR / terms.TERMS_DIR
+    folder.mkdir(parents=True, exist_ok=True)
+    twins.mkdir(parents=True, exist_ok=True)
+    for name, raw in files.items():
+        (folder / name).write_bytes(raw)
+        (twins / f"{name}.js").write_text(offline.data_twin(raw), "utf-8")
+    return shards
+
+
+def previous_tokens(previous: Path | None, wanted: list[str]) -> dict[str, set[str]]:
+    """Part id -> its tokens, from the previous build's term directory, for the parts in `wanted`."""
+    if previous is None or not wanted:
+        return {}
+    try:
+        old = parts.read_manifest((previous / parts.MANIFEST).read_bytes())
+        shards = old["terms"]["shards"]
+        by_number = terms.part_tokens(previous / terms.TERMS_DIR, shards)
+        ids = {entry["n"]: entry["id"] for entry in old["parts"]}
+    except (OSError, ValueError, KeyError, TypeError):
+        return {}
+    return {ids[n]: tokens for n, tokens in by_number.items() if ids.get(n) in wanted}
+
+
+def tokens_of_pages(site: Path, pages: list[str]) -> set[str]:
+    found: set[str] = set()
+    for rel in pages:
+        found.update(terms.page_tokens(parts.indexed_page((site / rel).read_text("utf-8"))))
+    return found
 
 
 def write_manifest(bundle: Path, data: dict) -> None:
@@ -424,13 +460,14 @@ def index_site(site: Path, previous: Path | None, run: Callable[[Path], object],
         fresh: dict[str, Path] = {}
         seconds: dict[str, float] = {}
         groups = {part_id: entry[3] for part_id, entry in old.items()}
+        part_tokens: dict[str, set[str]] = {}
         budget = PageBudget(PARALLEL_PAGES)
         scratch = make_scratch(work)
         with ThreadPoolExecutor(max_workers=max(1, jobs)) as pool:
             futures = {p.id: pool.submit(budget.run, len(p.pages), lambda p=p: index_part(site, p, work, run, scratch))
                        for p in todo}
             for part_id, future in futures.items():
-                fresh[part_id], seconds[part_id], groups[part_id], stamps = future.result()
+                fresh[part_id], seconds[part_id], groups[part_id], stamps, part_tokens[part_id] = future.result()
                 known.update(stamps)
                 if stage:
                     stage.advance()
@@ -442,7 +479,13 @@ def index_site(site: Path, previous: Path | None, run: Callable[[Path], object],
             _copy_files(source, bundle / parts.part_path(i, len(plan), part.id), files)
         runtime = next(iter(fresh.values()), previous)
         _copy_files(runtime, bundle, runtime_files(runtime))
-        data = parts.manifest(plan, keys, version, part_groups=groups)
+        reused = [p for p in plan if p.id not in fresh]
+        part_tokens.update(previous_tokens(previous, [p.id for p in reused]))
+        for part in reused:  # not in the previous directory (none, or unreadable): from its pages
+            if part.id not in part_tokens:
+                part_tokens[part.id] = tokens_of_pages(site, part.pages)
+        shards = write_terms(bundle, {n: part_tokens[p.id] for n, p in enumerate(plan)})
+        data = parts.manifest(plan, keys, version, part_groups=groups, term_shards=shards)
         write_manifest(bundle, data)
         write_cache(cache, known)
         bundle_bytes, twin_bytes, files = bundle_stats(bundle)

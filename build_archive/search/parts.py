@@ -70,7 +70,7 @@ PART_SIZE = 300  # articles per block (ten days at 30 a day); the open part: <= 
 # with parts of 2,000, 341 KB with 3,000, 288 KB with 4,000; 3,000 is the largest whose two
 # Pagefind runs fit in memory together (search_index.PARALLEL_PAGES; benchmarks/RESULTS.md).
 SEALED_SIZE = 3000
-FORMAT = 3  # bump when the bundle layout or its canonical form changes: every part is re-indexed
+FORMAT = 4  # bump when the bundle layout or its canonical form changes: every part is re-indexed
 MANIFEST = "parts.json"  # in the bundle folder, next to pagefind.js
 # Pages per group: Pagefind's scoring grows with the square of a group's matching pages, each group
 # costs one more search call (~0.4 ms per index); at 10,000 articles 500 searched faster than 250
@@ -345,23 +345,29 @@ def group_entries(found: list[Group]) -> list[dict]:
 
 
 def manifest(parts: list[Part], keys: Mapping[str, str], pagefind_version: str,
-             sorts: Mapping[str, str] | None = None, part_groups: Mapping[str, list[dict]] | None = None) -> dict:
+             sorts: Mapping[str, str] | None = None, part_groups: Mapping[str, list[dict]] | None = None,
+             term_shards: int | None = None) -> dict:
     """The manifest: parts newest first (the order of a newest-first listing).
 
     Each part says `first` and `last` (date_range): where parts overlap in
     dates (shards of different papers, build_archive/scale/combine.py) the browser
     merges them by date instead of taking them one after another. `part_groups`:
-    part id -> its group_entries (the letters its pages were indexed with)."""
+    part id -> its group_entries (the letters its pages were indexed with). `n`: the part's
+    number, 0 the oldest, as the term directory names parts; `term_shards`: the directory's
+    shard count (build_archive/search/terms.py), when there is one."""
     count = len(parts)
     entries = []
     for i, part in reversed(list(enumerate(parts))):
         first, last = date_range(part, sorts)
-        entry = {"id": part.id, "path": part_path(i, count, part.id), "pages": len(part.pages),
+        entry = {"id": part.id, "n": i, "path": part_path(i, count, part.id), "pages": len(part.pages),
                  "key": keys[part.id], "first": first, "last": last}
         if part_groups and part.id in part_groups:
             entry["groups"] = part_groups[part.id]
         entries.append(entry)
-    return {"format": FORMAT, "pagefind": pagefind_version, "parts": entries}
+    data = {"format": FORMAT, "pagefind": pagefind_version, "parts": entries}
+    if term_shards:
+        data["terms"] = {"shards": term_shards}
+    return data
 
 
 def manifest_bytes(data: dict) -> bytes:
