@@ -77,6 +77,11 @@ MANIFEST = "parts.json"  # in the bundle folder, next to pagefind.js
 # (median 164 against 186 ms; benchmarks/RESULTS.md).
 GROUP_SIZE = 500
 GROUP_LETTERS = "abcdefghijklmnopqrstuvwxyz"  # at most 26 groups a part: larger parts get larger groups
+# The search page searches the newest parts first, about WINDOW_PAGES pages of them, and older
+# ones while that gives fewer than WINDOW_RESULTS results or when the reader asks (search.js,
+# findInScope): in parts.json, so that a test can make the windows small.
+WINDOW_PAGES = 12_000
+WINDOW_RESULTS = 20
 PARTS_DIR = "parts"  # older parts live in <bundle>/parts/<id>/; the newest part is the bundle itself
 
 _ARTICLE = re.compile(r"articles/(?:\d{4}|undated)/(\d{4}(?:-\d{2}){0,2}|undated)-[^/]+\.html")
@@ -364,7 +369,8 @@ def manifest(parts: list[Part], keys: Mapping[str, str], pagefind_version: str,
         if part_groups and part.id in part_groups:
             entry["groups"] = part_groups[part.id]
         entries.append(entry)
-    data = {"format": FORMAT, "pagefind": pagefind_version, "parts": entries}
+    data = {"format": FORMAT, "pagefind": pagefind_version, "parts": entries,
+            "window": {"pages": WINDOW_PAGES, "results": WINDOW_RESULTS}}
     if term_shards:
         data["terms"] = {"shards": term_shards}
     return data

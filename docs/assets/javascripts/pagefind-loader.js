@@ -10,12 +10,16 @@
  * milliseconds. load() starts Pagefind at once (init: entry, meta, wasm), so
  * the search page calls it as early as it can: from its <head> (see below).
  *
- * The archive is indexed in parts (build_archive/search_index.py):
+ * The archive is indexed in parts (build_archive/search/indexing.py):
  * <bundle>/parts.json lists them newest first; the newest is the bundle
- * itself, the others lie in <bundle>/parts/<id>/. load() joins them with
- * Pagefind's mergeIndex (one wasm, one pagefind.js for all). `parts`: the
- * manifest's entries (id, date range, groups); `facets()`: a promise of every
- * part's facets.json (build_archive/facets.py), with `part` set to its id.
+ * itself, the others lie in <bundle>/parts/<id>/. `use(parts)` joins parts to
+ * Pagefind with mergeIndex (one wasm, one pagefind.js for all) when a search
+ * first needs them, so a search of the newest years never loads the older
+ * parts' metadata (search.js searches the newest parts first). `parts`: the
+ * manifest's entries (id, number, date range, groups); `facets(parts)`: a
+ * promise of those parts' facets.json (build_archive/search/facets.py), with
+ * `part` set to its id; `holders(words)`: which parts hold every one of the
+ * query's bigram tokens, from the term directory (build_archive/search/terms.py).
  * No part is tagged with a mergeFilter: Pagefind counts every filter it has
  * loaded on every search, slowly (facets.py). A bundle without parts.json is
  * used as it is (`parts` is then empty, `facets()` gives []).
@@ -160,9 +164,25 @@
     }
   }
 
-  // The API over every part: the newest part is the bundle (Pagefind's primary
-  // index, which loads the wasm), the others are merged into it, each tagged
-  // with its part id.
+  // FNV-1a over a token's letters, as build_archive/search/terms.py shard_of.
+  function shardOf(token, shards) {
+    var h = 0x811c9dc5;
+    for (var i = 0; i < token.length; i++) h = Math.imul(h ^ token.charCodeAt(i), 0x01000193) >>> 0;
+    return h & (shards - 1);
+  }
+  // "0-3 5" -> [0, 1, 2, 3, 5]
+  function parseRanges(text) {
+    var out = [];
+    String(text || "").split(" ").forEach(function (item) {
+      if (!item) return;
+      var ends = item.split("-").map(Number);
+      for (var n = ends[0]; n <= (ends.length > 1 ? ends[1] : ends[0]); n++) out.push(n);
+    });
+    return out;
+  }
+
+  // The API over the archive: the newest part is the bundle (Pagefind's primary
+  // index, which loads the wasm), the others are merged into it as searches need them.
   async function loadArchive(bundle) {
     var onFile = bundle.startsWith("file:");
     // pagefind.js loads while the manifest does
@@ -183,20 +203,52 @@
     }
     warmUp(api); // before the other parts are merged: see WARM_UP
     var parts = [];
+    var merged = new Map(); // part id -> promise of its mergeIndex
     if (primary) {
-      await Promise.all(manifest.parts.map(function (part) {
+      manifest.parts.forEach(function (part) {
         var url = new URL(part.path, bundle).href;
-        // first/last: the part's date range (search.js merges parts whose ranges overlap);
-        // groups: the letters its pages' tokens were indexed with (build_archive/parts.py)
-        parts.push({ id: part.id, pages: part.pages, url: url, first: part.first, last: part.last, groups: part.groups });
-        if (part === primary) return null;
-        return api.mergeIndex(url, onFile ? { baseUrl: siteRoot(url) } : {}); // baseUrl: see loadFromTwins
-      }));
+        // n: its number in the term directory; first/last: the part's date range (search.js
+        // merges parts whose ranges overlap); groups: the letters its pages' tokens were indexed
+        // with (build_archive/search/parts.py)
+        parts.push({ id: part.id, n: part.n, pages: part.pages, url: url, first: part.first, last: part.last,
+                     groups: part.groups, primary: part === primary });
+      });
     }
     // a plain object: a module namespace cannot carry `parts`
     var archive = {};
     Object.keys(api).forEach(function (name) { archive[name] = api[name]; });
     archive.parts = parts; // newest first
+    archive.window = (manifest && manifest.window) || {}; // how search.js takes the parts in (findInScope)
+    // Join these parts to Pagefind's searches (the primary one is always in).
+    archive.use = function (some) {
+      return Promise.all(some.map(function (part) {
+        if (part.primary) return null;
+        if (!merged.has(part.id)) {
+          var joined = api.mergeIndex(part.url, onFile ? { baseUrl: siteRoot(part.url) } : {}); // baseUrl: see loadFromTwins
+          joined.catch(function () { merged.delete(part.id); }); // a retry at the next search
+          merged.set(part.id, joined);
+        }
+        return merged.get(part.id);
+      }));
+    };
+    // The numbers (parts.json `n`) of the parts holding every token of `words`, as a Set;
+    // null when there is no term directory (every part may hold them).
+    var shards = manifest && manifest.terms && manifest.terms.shards;
+    var shardFiles = new Map();
+    archive.holders = function (words) {
+      if (!shards || !words.length) return Promise.resolve(null);
+      return Promise.all(words.map(function (word) {
+        var name = shardOf(word, shards) + ".json";
+        if (!shardFiles.has(name)) {
+          var loading = loadJson(bundle, "terms/" + name, onFile, false); // twin: offline/terms/<n>.json.js
+          loading.catch(function () { shardFiles.delete(name); });
+          shardFiles.set(name, loading);
+        }
+        return shardFiles.get(name).then(function (shard) { return new Set(parseRanges(shard[word])); });
+      })).then(function (sets) {
+        return sets.reduce(function (all, one) { return new Set(Array.from(all).filter(function (n) { return one.has(n); })); });
+      }).catch(function () { return null; }); // no directory to be had: every part may hold them
+    };
     // One page's fragment, read without Pagefind (search.js lists the pages of a search by
     // filters alone from the facets: build_archive/facets.py says why): gzip of "pagefind_dcd"
     // then JSON, its url made absolute as Pagefind's result data has it.
@@ -210,15 +262,16 @@
       data.url = new URL(String(data.url || "").replace(/^\//, ""), siteRoot(partUrl)).href;
       return data;
     };
-    var facets = null;
-    archive.facets = function () {
-      if (!facets) {
-        facets = Promise.all(parts.map(function (part) {
-          return loadJson(part.url, "facets.json", onFile, false).then(function (one) { one.part = part.id; return one; });
-        }));
-        facets.catch(function () { facets = null; }); // a retry at the next call
-      }
-      return facets;
+    var facetFiles = new Map(); // part id -> promise of its facets.json
+    archive.facets = function (some) {
+      return Promise.all((some || parts).map(function (part) {
+        if (!facetFiles.has(part.id)) {
+          var loading = loadJson(part.url, "facets.json", onFile, false).then(function (one) { one.part = part.id; return one; });
+          loading.catch(function () { facetFiles.delete(part.id); }); // a retry at the next call
+          facetFiles.set(part.id, loading);
+        }
+        return facetFiles.get(part.id);
+      }));
     };
     if (window.performance && performance.mark) performance.mark("qz-pagefind-ready"); // for benchmarks/
     return archive;

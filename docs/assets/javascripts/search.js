@@ -86,13 +86,84 @@
     });
     return { byId: byId, totals: totals, parts: list };
   }
-  var facetsLoading = null, facetsLoaded = null; // one archive a page
+  // The facets of `pf.parts` (a search's scope: see `scoped`), loaded once per scope.
+  var facetIndexes = new Map();
   function loadFacets(pf) {
-    if (!facetsLoading) {
-      facetsLoading = pf.facets().then(function (list) { return (facetsLoaded = facetIndex(list)); });
-      facetsLoading.catch(function () { facetsLoading = null; }); // a retry at the next search
+    var key = pf.parts.map(function (p) { return p.id; }).join("\u0000");
+    if (!facetIndexes.has(key)) {
+      var loading = pf.facets(pf.parts).then(facetIndex);
+      loading.catch(function () { facetIndexes.delete(key); }); // a retry at the next search
+      facetIndexes.set(key, loading);
     }
-    return facetsLoading;
+    return facetIndexes.get(key);
+  }
+
+  // --- scope: the parts a search covers, newest first -------------------------------
+  // A query loads an index chunk per bigram from every part it searches (~25 KB each,
+  // however little of it the query needs), so a search covers first the newest parts
+  // that can hold its results, WINDOW_PAGES pages or so, and older ones only when
+  // there are too few results there or the reader asks for them ("搜索更早的文章"):
+  // what a search costs no longer grows with the archive. A part can hold the
+  // results when the term directory (build_archive/search/terms.py) says it holds
+  // every bigram of the query, and its dates meet the date range and the years
+  // chosen. At 10,000 articles the first window is the whole archive.
+  var WINDOW_PAGES = 12000, WINDOW_RESULTS = PAGE_SIZE; // unless parts.json says (build_archive/search/parts.py)
+  function mayHold(part, holders, options) {
+    if (holders && typeof part.n === "number" && !holders.has(part.n)) return false;
+    if (typeof part.first !== "string" || typeof part.last !== "string") return true;
+    var low = periodStart(part.first), high = periodEnd(part.last);
+    var range = options.range;
+    if (range && (low > range.high || high < range.low)) return false;
+    var years = (options.filters || {})["年份"] || [];
+    return years.every(function (y) { return low <= y + "-12-31" && high >= y + "-01-01"; });
+  }
+  // The parts in windows of about WINDOW_PAGES pages, in search order (newest first,
+  // oldest first for an oldest-first list); parts whose dates overlap stay in one window.
+  function windowsOf(parts, asc, size) {
+    var windows = [], current = [], pages = 0;
+    dateRuns(parts, asc).forEach(function (run) {
+      current = current.concat(run);
+      pages += run.reduce(function (sum, p) { return sum + (p.pages || 0); }, 0);
+      if (pages >= (size || WINDOW_PAGES)) {
+        windows.push(current);
+        current = [];
+        pages = 0;
+      }
+    });
+    if (current.length) windows.push(current);
+    return windows;
+  }
+  // The archive's API narrowed to some parts: what `find` and the facets see.
+  function scoped(pf, parts) {
+    var view = {};
+    Object.keys(pf).forEach(function (name) { view[name] = pf[name]; });
+    view.parts = parts;
+    return view;
+  }
+  /*
+   * find() over the first `depth` windows of the parts that may hold the results, and
+   * over more while there are fewer than PAGE_SIZE results and older windows are left.
+   * -> {found, scope (its parts), depth, windows}.
+   */
+  function findInScope(pf, query, options, depth) {
+    var words = query && query.length !== 4 ? query.split(" ") : []; // a one-character query: any part
+    if (!pf.parts.length) { // a bundle without parts.json: one index, searched as it is
+      return find(pf, query, options, RANKED).then(function (found) { return { found: found, scope: [], depth: 1, windows: [] }; });
+    }
+    return pf.holders(words).then(function (holders) {
+      var asc = !!options.sort && options.sort.date === "asc";
+      var windows = windowsOf(pf.parts.filter(function (p) { return mayHold(p, holders, options); }), asc, pf.window.pages);
+      function attempt(k) {
+        var scope = [].concat.apply([], windows.slice(0, k));
+        if (!scope.length) return Promise.resolve({ found: { results: [], total: 0, matches: [], facets: null }, scope: scope, depth: k, windows: windows });
+        var view = scoped(pf, scope);
+        return pf.use(scope).then(function () { return find(view, query, options, RANKED); }).then(function (found) {
+          if (found.total < (pf.window.results || WINDOW_RESULTS) && k < windows.length) return attempt(k + 1);
+          return { found: found, scope: scope, depth: k, windows: windows };
+        });
+      }
+      return attempt(Math.max(1, Math.min(depth, windows.length)));
+    });
   }
 
   // Does a page have every value chosen (`chosen`: name -> [value, ...])? All of them, as
@@ -311,18 +382,21 @@
     var searches = suffixes.map(function (s) {
       return loaded.then(function () { return pf.search(withSuffix(query, s), sort); });
     });
-    var index = filtered || dated ? loadFacets(pf) : Promise.resolve(null);
+    // The scope's facets: they say which results are the scope's (Pagefind also searches the
+    // parts an earlier search joined) and filter them.
+    var index = loadFacets(pf);
     return Promise.all([index].concat(searches)).then(function (all) {
       var facets = all[0];
       var lists = all.slice(1).map(function (one) {
         return one.results.filter(function (r) {
-          var entry = facets && facets.byId.get(r.id);
+          var entry = facets.byId.get(r.id);
+          if (!entry && pf.parts.length) return false; // another part's (a bundle without parts.json has no facets)
           return complete(r) && (!filtered || (hasAll(entry || { values: [] }, chosen) && inRange(entry, range)));
         });
       });
       var results = [].concat.apply([], lists);
       if (!options.sort && lists.length > 1) results.sort(function (a, b) { return b.score - a.score; }); // stable
-      var out = { results: results, total: results.length, matches: results };
+      var out = { results: results, total: results.length, matches: results, facets: facets };
       if (!dated) return out;
       var own = {};
       lists.forEach(function (list, i) {
@@ -361,7 +435,7 @@
         own[one.part] = asc ? list : list.reverse();
       });
       var matches = [].concat.apply([], pf.parts.map(function (p) { return own[p.id] || []; }));
-      var found = { results: matches, total: matches.length, matches: matches };
+      var found = { results: matches, total: matches.length, matches: matches, facets: index };
       var matched = pf.parts.filter(function (p) { return own[p.id] && own[p.id].length; });
       return dateOrder(matched, asc, limit, function (p) { return Promise.resolve(own[p.id]); })
         .then(function (ordered) { found.results = ordered; return found; });
@@ -439,8 +513,9 @@
       if (values.length) filters[name] = values;
     });
     var from = params.get("from") || "", to = params.get("to") || "";
+    var depth = parseInt(params.get("w") || "1", 10);
     return { q: params.get("q") || "", sort: params.get("sort") || "", filters: filters,
-             from: validDate(from) ? from : "", to: validDate(to) ? to : "" };
+             from: validDate(from) ? from : "", to: validDate(to) ? to : "", depth: depth > 0 ? depth : 1 };
   }
   function writeState(state) {
     var params = new URLSearchParams();
@@ -451,6 +526,7 @@
     });
     if (state.from) params.set("from", state.from);
     if (state.to) params.set("to", state.to);
+    if (state.depth > 1) params.set("w", String(state.depth)); // windows searched (findInScope)
     var url = window.location.pathname + (params.toString() ? "?" + params.toString() : "");
     try { window.history.replaceState(null, "", url); } catch (e) { /* file:// in some browsers */ }
   }
@@ -472,6 +548,9 @@
     var list = el("ol", { class: "qz-search__results" });
     var more = el("button", { type: "button", class: "md-button qz-search__more", text: "显示更多结果" });
     setHidden(more, true);
+    // the next window of older parts (see findInScope)
+    var earlier = el("button", { type: "button", class: "md-button qz-search__earlier" });
+    setHidden(earlier, true);
     root.appendChild(el("div", { class: "qz-search__bar" }, [input, sort]));
     // On a phone the filters fold away under one line, so that the results are what shows first;
     // they start open when the URL already chooses some, and always on a wide screen (where the
@@ -506,7 +585,7 @@
     ]);
     var filterPanel = el("details", { class: "qz-search__panel" }, [el("summary", { text: "筛选：区县、主题、年份、日期" }), rangeBox, filterBox]);
     filterPanel.open = Object.keys(state.filters).length > 0 || !!(state.from || state.to) || !window.matchMedia || window.matchMedia("(min-width: 45em)").matches;
-    root.appendChild(el("div", { class: "qz-search__layout" }, [filterPanel, el("div", { class: "qz-search__main" }, [status, list, more])]));
+    root.appendChild(el("div", { class: "qz-search__layout" }, [filterPanel, el("div", { class: "qz-search__main" }, [status, list, more, earlier])]));
 
     if (window.performance && performance.mark) performance.mark("qz-search-start"); // for benchmarks/
     var pagefindPromise = window.ArchivePagefind.load(bundleUrl);
@@ -647,7 +726,7 @@
         setHidden(more, !rest || want < PAGE_SIZE); // the rest of the first page comes by itself
         if (want < PAGE_SIZE && rest) {
           status.textContent = "正在载入更多结果…"; // "找到 …" once the whole first page is there
-        } else status.textContent = summary(search.found.total, all ? exact : -1, search.sorted);
+        } else status.textContent = summary(search.found.total, all ? exact : -1, search.sorted) + (search.note || "");
         if (window.performance && performance.mark) performance.mark("qz-results"); // for benchmarks/
       });
     }
@@ -685,39 +764,67 @@
       });
     });
 
-    function run() {
+    // What the status line adds when a search has not covered the whole archive.
+    function scopeNote(got, asc) {
+      if (!got || got.depth >= got.windows.length || !got.scope.length) return "";
+      var dates = got.scope.map(function (p) { return asc ? p.last : p.first; }).filter(function (d) { return typeof d === "string" && d !== "0000"; });
+      if (!dates.length) return "（只搜索了一部分文章）";
+      dates.sort();
+      return "（只搜索了" + displayDate(asc ? dates[dates.length - 1] : dates[0]) + (asc ? "以前" : "以来") + "的文章）";
+    }
+    function displayDate(value) {
+      var m = /^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$/.exec(value);
+      if (!m) return value;
+      return m[1] + "年" + (m[2] ? Number(m[2]) + "月" + (m[3] ? Number(m[3]) + "日" : "") : "");
+    }
+
+    // run(): search with the state; the number of windows searched (state.depth) starts again
+    // at one, but for `keepDepth` (the page's first search, from its address, and "更早").
+    function run(keepDepth) {
+      if (!keepDepth) state.depth = 1;
       writeState(state);
       setTitle();
       var mine = ++generation;
       current = null;
+      setHidden(earlier, true);
       pagefindPromise.then(function (pf) {
         var options = Object.keys(state.filters).length ? { filters: state.filters } : {};
         var range = rangeOf(state.from, state.to);
         if (range) options.range = range;
         if (state.sort === "date") options.sort = { date: "desc" };
         if (state.sort === "date-asc") options.sort = { date: "asc" };
+        var asc = state.sort === "date-asc";
         var query = state.q.trim() ? encodeQuery(state.q) : null;
         if (!query && !Object.keys(state.filters).length && !range) {
-          status.textContent = "输入字词开始搜索；可按区县、主题、年份筛选。";
           list.textContent = "";
           setHidden(more, true);
-          return loadFacets(pf).then(function (index) { if (mine === generation) renderFilters(pf, index.totals, true); });
+          // the filter lists of the newest window, as a search with no query would see them
+          var windows = windowsOf(pf.parts, false, pf.window.pages);
+          var first = { scope: windows[0] || [], depth: 1, windows: windows };
+          status.textContent = "输入字词开始搜索；可按区县、主题、年份筛选。" +
+            (scopeNote(first, false) ? "筛选项的篇数" + scopeNote(first, false).replace(/^（|）$/g, "") + "。" : "");
+          return loadFacets(scoped(pf, first.scope)).then(function (index) { if (mine === generation) renderFilters(pf, index.totals, true); });
         }
         status.textContent = "正在搜索…";
         setHidden(more, true);
         mark("qz-query");
-        return find(pf, query, options, RANKED).then(function (found) {
+        return findInScope(pf, query, options, state.depth).then(function (got) {
           if (mine !== generation) return;
+          var found = got.found;
           mark("qz-found");
-          renderFilters(pf, facetsLoaded ? countFacets(facetsLoaded, found.matches) : {}, !!facetsLoaded);
+          renderFilters(pf, found.facets ? countFacets(found.facets, found.matches) : {}, true);
           list.textContent = "";
-          var search = current = { found: found, sorted: !!options.sort, loaded: [], shown: 0 };
+          var search = current = { found: found, sorted: !!options.sort, loaded: [], shown: 0, note: scopeNote(got, asc) };
           search.pending = page(search, FIRST).then(function () { return page(search, PAGE_SIZE); });
           return search.pending.then(function () {
-            if (facetsLoaded || search !== current) return;
-            return loadFacets(pf).then(function (index) {
-              if (search === current) renderFilters(pf, countFacets(index, found.matches), true);
-            });
+            if (search !== current || got.depth >= got.windows.length) return;
+            // older (for an oldest-first list: newer) windows are left: the reader may take them in
+            earlier.textContent = asc ? "搜索更晚的文章" : "搜索更早的文章";
+            earlier.onclick = function () {
+              state.depth = got.depth + 1;
+              run(true);
+            };
+            setHidden(earlier, false);
           });
         });
       }).catch(function (error) {
@@ -748,7 +855,7 @@
       if (event.key === "Enter" && !event.isComposing) searchIn(0);
     });
     sort.addEventListener("change", function () { state.sort = sort.value; run(); });
-    run();
+    run(true); // the address may ask for more than one window (w=)
   }
 
   function ready() {
