@@ -387,7 +387,7 @@ def test_each_part_has_its_facets(parted):
     seen = 0
     for part in manifest(root / "site")["parts"]:
         folder = bundle / part["path"]
-        data = json.loads((folder / facets.FILE).read_text("utf-8"))
+        data = facets.unpack(json.loads((folder / facets.FILE).read_text("utf-8")))
         assert (folder / "offline" / f"{facets.FILE}.js").is_file()
         assert sorted(data["pages"]) == sorted(p.stem for p in folder.glob("fragment/*.pf_fragment"))
         assert set(data["filters"]) == {"区县", "主题", "年份", "日期"}  # 日期: the date range, never shown as a filter

@@ -185,3 +185,21 @@ def test_an_oldest_first_list_starts_from_the_oldest_window(scoped_site, where, 
     assert "以前的文章" in page.locator(".qz-search__status").inner_text()
     page.locator(".qz-search__earlier", has_text="搜索更晚的文章").wait_for()
     assert not page.errors
+
+
+@given(st.lists(st.sets(st.integers(min_value=0, max_value=500)), min_size=1, max_size=4),
+       st.permutations(list(range(60))))
+def test_packed_facets_read_back_as_written(sets, order):
+    from build_archive.search import facets
+    pages = [f"zh_{n:07x}" for n in range(60)]
+    filters = {"区县": {f"v{i}": sorted(s) for i, s in enumerate(sets)}}
+    packed = facets.pack(pages, filters, list(order))
+    assert facets.unpack(json.loads(json.dumps(packed))) == {"pages": pages, "filters": filters, "order": list(order)}
+
+
+def test_packed_facets_are_small_for_dated_runs():
+    from build_archive.search import facets
+    pages = [f"zh_{n:07x}" for n in range(3000)]
+    packed = facets.pack(pages, {"年份": {"2022": list(range(0, 1500)), "2023": list(range(1500, 3000))}},
+                         list(range(3000)))
+    assert packed["filters"]["年份"] == {"2022": "0+5db", "2023": "5dc+5db"} and packed["order"] == "0+bb7"

@@ -720,6 +720,14 @@ def _settle(page, finished: list, timeout_ms: float, quiet_ms: int = 400) -> Non
         page.wait_for_timeout(quiet_ms)
 
 
+def split_query(spec: str) -> tuple[str, str]:
+    """A QUERIES entry: the words, then what else the search page's address says
+    ("营商环境?sort=date": sorted newest first; "衢江?区县=柯城区": one district)."""
+    words, _, rest = spec.partition("?")
+    return words, "&".join(f"{urllib.parse.quote(k)}={urllib.parse.quote(v)}"
+                           for k, v in urllib.parse.parse_qsl(rest, keep_blank_values=True))
+
+
 def _measure_open(page, base: str, query: str, timeout_ms: float) -> dict:
     """Open search.html?q=… in `page`: ms from navigation start to the first result, bytes on the wire."""
     finished: list = []
@@ -727,7 +735,8 @@ def _measure_open(page, base: str, query: str, timeout_ms: float) -> dict:
         finished.append(request)
 
     page.on("requestfinished", listener)
-    page.goto(base + "search.html?q=" + urllib.parse.quote(query))
+    words, rest = split_query(query)
+    page.goto(base + "search.html?q=" + urllib.parse.quote(words) + (f"&{rest}" if rest else ""))
     page.wait_for_function("() => window.__qzDoneAt !== null", timeout=timeout_ms)
     first, done = page.evaluate("() => [window.__qzFirstResult, window.__qzDoneAt]")
     page.wait_for_load_state("networkidle")
@@ -739,9 +748,10 @@ def _measure_open(page, base: str, query: str, timeout_ms: float) -> dict:
 _measure_query = _measure_open  # the earlier name
 
 
-def _open_empty(page, base: str, timeout_ms: float) -> None:
-    """Open search.html without a query and let it load (Pagefind ready, filter counts shown)."""
-    page.goto(base + "search.html")
+def _open_empty(page, base: str, timeout_ms: float, rest: str = "") -> None:
+    """Open search.html without a query (with the filters or sort in `rest`) and let it load
+    (Pagefind ready, filter counts shown)."""
+    page.goto(base + "search.html" + (f"?{rest}" if rest else ""))
     page.wait_for_load_state("networkidle")
     page.locator(".qz-search__filters[data-counts='complete']").wait_for(timeout=timeout_ms)
 
@@ -756,7 +766,7 @@ def _measure_typed(page, query: str, timeout_ms: float) -> dict:
     page.on("requestfinished", listener)
     box = page.locator(".qz-search__input")
     box.select_text()
-    page.keyboard.insert_text(query)
+    page.keyboard.insert_text(split_query(query)[0])
     page.wait_for_function("() => window.__qzDoneAt !== null", timeout=timeout_ms)
     typed, first, done = page.evaluate("() => [window.__qzTypedAt, window.__qzFirstResult, window.__qzDoneAt]")
     _settle(page, finished, timeout_ms)
@@ -805,7 +815,7 @@ def search_timings(site: Path, work: Path, queries=QUERIES, timeout_s: float = 1
                         context.add_init_script(SEARCH_PROBE)
                         page = context.new_page()
                         if kind == "typed":
-                            _open_empty(page, base, timeout_ms)
+                            _open_empty(page, base, timeout_ms, split_query(query)[1])
                             typed_cold.append(_measure_typed(page, query, timeout_ms))
                             typed_warm.append(_measure_typed(page, following, timeout_ms))
                         else:

@@ -12,9 +12,18 @@ too), and reads a part's facets from ``facets.json`` next to its
 pagefind-entry.json: the same data as the part's Pagefind filter chunks and
 page list, as JSON.
 
-    {"format": 1, "pages": [page hash, ...],            # Pagefind's result ids
-     "filters": {name: {value: [page number, ...]}},    # indexes into "pages"
-     "order": [page number, ...]}                       # oldest first (the date sort)
+    {"format": 2, "prefix": "zh_",                     # Pagefind's result ids: prefix + each of
+     "pages": "222f541 25ac7f3 …",                     #   these, in page-number order
+     "filters": {name: {value: gaps}},                 # the page numbers having the value
+     "order": runs}                                    # page numbers, oldest first (the date sort)
+
+packed (`pack`; `unpack` and pagefind-loader.js read them back), because the search page
+loads the facets of every part it searches before its first results: `gaps`, a sorted set
+of numbers as runs, each the gap from the end of the run before in hex, then "+" and the
+run's length less one ("0+9 3" is 0..9 and 13); `runs`, a sequence as ascending runs
+"start+length less one" in hex. Pages are numbered in path order, which starts with the
+date (pagefind_service.py), so a year's or a day's pages are one run and the date order
+is nearly one run too: a 2,700-page part's facets went from 37 KB gzipped to ~19 KB.
 
 "order" serves a search by filters alone (no query): Pagefind's search with no
 term loads every index chunk of every part first (59 MB at 10,000 articles),
@@ -31,7 +40,67 @@ from pathlib import Path
 from build_archive.search import parts, stable_bundle
 
 FILE = "facets.json"  # in a part's bundle folder
-FORMAT = 1
+FORMAT = 2
+
+
+def gaps(numbers) -> str:
+    out, previous, ordered, i = [], -1, sorted(set(numbers)), 0
+    while i < len(ordered):
+        j = i
+        while j + 1 < len(ordered) and ordered[j + 1] == ordered[j] + 1:
+            j += 1
+        out.append(f"{ordered[i] - previous - 1:x}" + (f"+{j - i:x}" if j > i else ""))
+        previous, i = ordered[j], j + 1
+    return " ".join(out)
+
+
+def read_gaps(text: str) -> list[int]:
+    numbers, previous = [], -1
+    for item in text.split():
+        gap, _, length = item.partition("+")
+        start = previous + 1 + int(gap, 16)
+        previous = start + (int(length, 16) if length else 0)
+        numbers.extend(range(start, previous + 1))
+    return numbers
+
+
+def runs(sequence) -> str:
+    out, i = [], 0
+    while i < len(sequence):
+        j = i
+        while j + 1 < len(sequence) and sequence[j + 1] == sequence[j] + 1:
+            j += 1
+        out.append(f"{sequence[i]:x}" + (f"+{j - i:x}" if j > i else ""))
+        i = j + 1
+    return " ".join(out)
+
+
+def read_runs(text: str) -> list[int]:
+    numbers = []
+    for item in text.split():
+        start, _, length = item.partition("+")
+        numbers.extend(range(int(start, 16), int(start, 16) + (int(length, 16) if length else 0) + 1))
+    return numbers
+
+
+def pack(pages: list[str], filters: dict[str, dict[str, list[int]]], order: list[int]) -> dict:
+    prefix = pages[0].split("_", 1)[0] + "_" if pages and "_" in pages[0] else ""
+    if not all(page.startswith(prefix) and " " not in page for page in pages):
+        raise ValueError("page ids without one common language prefix")
+    return {"format": FORMAT, "prefix": prefix, "pages": " ".join(page[len(prefix):] for page in pages),
+            "filters": {name: {value: gaps(numbers) for value, numbers in values.items()}
+                        for name, values in filters.items()},
+            "order": runs(order)}
+
+
+def unpack(data: dict) -> dict:
+    """facets.json as lists: {"pages": [id, ...], "filters": {name: {value: [n, ...]}}, "order": [n, ...]}."""
+    if data.get("format") != FORMAT:
+        raise ValueError(f"facets format {data.get('format')!r}, expected {FORMAT}")
+    return {"pages": [data["prefix"] + page for page in data["pages"].split()],
+            "filters": {name: {value: read_gaps(text) for value, text in values.items()}
+                        for name, values in data["filters"].items()},
+            "order": read_runs(data["order"])}
 
 
 def facets(meta: list, filter_chunks: list[list]) -> dict:
@@ -39,7 +108,7 @@ def facets(meta: list, filter_chunks: list[list]) -> dict:
     pages = [page[0] for page in meta[1]]
     filters = {name: {value: list(numbers) for value, numbers in values} for name, values in filter_chunks}
     order = dict(meta[4]).get("date", list(range(len(pages))))
-    return {"format": FORMAT, "pages": pages, "filters": filters, "order": list(order)}
+    return pack(pages, filters, list(order))
 
 
 def facets_bytes(data: dict) -> bytes:

@@ -181,6 +181,39 @@
     return out;
   }
 
+  // facets.json (build_archive/search/facets.py, `pack`) as lists: {pages: [id, ...],
+  // filters: {name: {value: [page number, ...]}}, order: [page number, ...]}.
+  function readGaps(text) {
+    var out = [], previous = -1;
+    String(text || "").split(" ").forEach(function (item) {
+      if (!item) return;
+      var bits = item.split("+");
+      var start = previous + 1 + parseInt(bits[0], 16);
+      previous = start + (bits.length > 1 ? parseInt(bits[1], 16) : 0);
+      for (var n = start; n <= previous; n++) out.push(n);
+    });
+    return out;
+  }
+  function readRuns(text) {
+    var out = [];
+    String(text || "").split(" ").forEach(function (item) {
+      if (!item) return;
+      var bits = item.split("+"), start = parseInt(bits[0], 16), end = start + (bits.length > 1 ? parseInt(bits[1], 16) : 0);
+      for (var n = start; n <= end; n++) out.push(n);
+    });
+    return out;
+  }
+  function unpackFacets(data) {
+    if (data.format !== 2) throw new TypeError("ArchivePagefind: facets.json of format " + data.format + ", expected 2");
+    var filters = {};
+    Object.keys(data.filters).forEach(function (name) {
+      filters[name] = {};
+      Object.keys(data.filters[name]).forEach(function (value) { filters[name][value] = readGaps(data.filters[name][value]); });
+    });
+    return { pages: data.pages ? data.pages.split(" ").map(function (p) { return data.prefix + p; }) : [],
+             filters: filters, order: readRuns(data.order) };
+  }
+
   // The API over the archive: the newest part is the bundle (Pagefind's primary
   // index, which loads the wasm), the others are merged into it as searches need them.
   async function loadArchive(bundle) {
@@ -266,7 +299,11 @@
     archive.facets = function (some) {
       return Promise.all((some || parts).map(function (part) {
         if (!facetFiles.has(part.id)) {
-          var loading = loadJson(part.url, "facets.json", onFile, false).then(function (one) { one.part = part.id; return one; });
+          var loading = loadJson(part.url, "facets.json", onFile, false).then(function (one) {
+            var open = unpackFacets(one);
+            open.part = part.id;
+            return open;
+          });
           loading.catch(function () { facetFiles.delete(part.id); }); // a retry at the next call
           facetFiles.set(part.id, loading);
         }
