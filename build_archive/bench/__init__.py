@@ -579,7 +579,10 @@ def _bare_run(docs: Path, work: Path, log_dir: Path, name: str, site: Path | Non
 
 # --- search in headless Chromium --------------------------------------------------------
 
-QUERIES = ("衢江", "营商环境", "开门红", "亩均增", "法治体检")
+# Ten queries, 2-6 characters: words found all over the corpus, one filtered by district, one
+# sorted by date, and two bylines of the generated corpus (seed 0) that only a few parts hold.
+QUERIES = ("衢江", "营商环境", "开门红", "亩均增", "法治体检", "高质量发展", "衢江?区县=柯城区",
+           "营商环境?sort=date", "丰莉莎周云奇", "胡卓娜蒋君")
 COMPRESSED = {".html", ".css", ".js", ".json", ".svg", ".xml", ".txt"}
 # What a reader waits for, in the page's own clock (performance.now(): ms from navigation start).
 # __qzFirstResult: the first .qz-result element on screen since the page opened or since the last

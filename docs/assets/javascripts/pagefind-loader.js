@@ -164,6 +164,111 @@
     }
   }
 
+  // --- search tokens, as build_archive/search/bigrams.py makes them ------------------
+  // Here, not in search.js, so that the search page can start the query in its address while
+  // Material's scripts still load (see `prefetch`).
+  var LETTERS = "abcdefghijklmnopqrstuvwxyz";
+  // Traditional characters folded to simplified, one character at a time, as the index
+  // folds them (js/fold.js, written by the build: build_archive/search/bigrams.py fold_table).
+  var FOLD = null;
+  // Made once js/fold.js has run (the prefetch may encode a query before it has: unfolded then).
+  function foldTable() {
+    if (FOLD === null && window.QZ_FOLD_PAIRS) {
+      FOLD = new Map();
+      var pairs = Array.from(window.QZ_FOLD_PAIRS);
+      for (var i = 0; i + 1 < pairs.length; i += 2) FOLD.set(pairs[i], pairs[i + 1]);
+    }
+    return FOLD || new Map();
+  }
+  function fold(text) {
+    var table = foldTable();
+    if (!table.size) return text;
+    return Array.from(text).map(function (ch) { return table.get(ch) || ch; }).join("");
+  }
+  function normalise(text) {
+    return fold(text.normalize("NFKC").toLowerCase().replace(/\s+/g, ""));
+  }
+  function encodeChar(ch) {
+    var code = Math.min(ch.codePointAt(0), Math.pow(26, 4) - 1);
+    var out = "";
+    for (var i = 0; i < 4; i++) {
+      out = LETTERS[code % 26] + out;
+      code = Math.floor(code / 26);
+    }
+    return out;
+  }
+  function encodeQuery(query) {
+    var chars = Array.from(normalise(query)).map(encodeChar);
+    if (chars.length === 1) return chars[0];
+    var grams = [];
+    for (var i = 0; i + 1 < chars.length; i++) grams.push(chars[i] + chars[i + 1]);
+    return grams.join(" ");
+  }
+
+  // --- dates: sort values "2022-07-19", "2022-08", "2022", "0000" (undated) -------------
+  function periodStart(value) { return value.length === 4 ? value + "-01-01" : value.length === 7 ? value + "-01" : value; }
+  function periodEnd(value) { return value.length === 4 ? value + "-12-31" : value.length === 7 ? value + "-31" : value; }
+
+  // Parts (or search units: searchUnits) in list order (newest first; oldest
+  // first when `asc`), in runs: those whose [first, last] date ranges overlap
+  // share a run (shards of different papers, build_archive/combine.py); the
+  // runs are disjoint and follow one another. A manifest without first/last: a
+  // run per part, in the manifest's order (a plain build's parts are
+  // consecutive ranges).
+  function dateRuns(parts, asc) {
+    var known = parts.every(function (p) { return typeof p.first === "string" && typeof p.last === "string"; });
+    if (!known) return (asc ? parts.slice().reverse() : parts.slice()).map(function (p) { return [p]; });
+    var sorted = parts.slice().sort(asc
+      ? function (a, b) { return a.first < b.first ? -1 : a.first > b.first ? 1 : 0; }
+      : function (a, b) { return a.last > b.last ? -1 : a.last < b.last ? 1 : 0; });
+    var runs = [], low = null, high = null;
+    sorted.forEach(function (p) {
+      // ranges that only touch (one date at both ends) need no merge: either order is in order
+      if (runs.length && (asc ? p.first < high : p.last > low)) {
+        runs[runs.length - 1].push(p);
+        if (p.first < low) low = p.first;
+        if (p.last > high) high = p.last;
+      } else {
+        runs.push([p]);
+        low = p.first;
+        high = p.last;
+      }
+    });
+    return runs;
+  }
+
+
+  // --- windows: the parts a search takes in, newest first (search.js, findInScope) -------
+  // A part may hold a query's results when the term directory (build_archive/search/terms.py)
+  // says it holds every bigram of the query (`holders`: part numbers, null: any), and its dates
+  // meet the date range and the years chosen (`options` as search.js's find takes them).
+  var WINDOW_PAGES = 12000; // unless parts.json says (build_archive/search/parts.py WINDOW_PAGES)
+  function mayHold(part, holders, options) {
+    if (holders && typeof part.n === "number" && !holders.has(part.n)) return false;
+    if (typeof part.first !== "string" || typeof part.last !== "string") return true;
+    var low = periodStart(part.first), high = periodEnd(part.last);
+    var range = options.range;
+    if (range && (low > range.high || high < range.low)) return false;
+    var years = (options.filters || {})["年份"] || [];
+    return years.every(function (y) { return low <= y + "-12-31" && high >= y + "-01-01"; });
+  }
+  // The parts in windows of about WINDOW_PAGES pages, in search order (newest first,
+  // oldest first for an oldest-first list); parts whose dates overlap stay in one window.
+  function windowsOf(parts, asc, size) {
+    var windows = [], current = [], pages = 0;
+    dateRuns(parts, asc).forEach(function (run) {
+      current = current.concat(run);
+      pages += run.reduce(function (sum, p) { return sum + (p.pages || 0); }, 0);
+      if (pages >= (size || WINDOW_PAGES)) {
+        windows.push(current);
+        current = [];
+        pages = 0;
+      }
+    });
+    if (current.length) windows.push(current);
+    return windows;
+  }
+
   // FNV-1a over a token's letters, as build_archive/search/terms.py shard_of.
   function shardOf(token, shards) {
     var h = 0x811c9dc5;
@@ -252,6 +357,14 @@
     Object.keys(api).forEach(function (name) { archive[name] = api[name]; });
     archive.parts = parts; // newest first
     archive.window = (manifest && manifest.window) || {}; // how search.js takes the parts in (findInScope)
+    // The parts that may hold the results of a query of these bigram tokens, in windows (search order).
+    archive.windowsOf = function (some, asc) { return windowsOf(some, asc, archive.window.pages); };
+    archive.windows = function (words, options) {
+      return archive.holders(words).then(function (holders) {
+        var asc = !!options.sort && options.sort.date === "asc";
+        return archive.windowsOf(parts.filter(function (p) { return mayHold(p, holders, options); }), asc);
+      });
+    };
     // Join these parts to Pagefind's searches (the primary one is always in).
     archive.use = function (some) {
       return Promise.all(some.map(function (part) {
@@ -328,6 +441,8 @@
       }
       return apis.get(key);
     },
+    tokens: { fold: fold, normalise: normalise, encodeQuery: encodeQuery },
+    dates: { periodStart: periodStart, periodEnd: periodEnd, dateRuns: dateRuns },
     // Called by the twin scripts only (see loadTwin).
     twin: function (payload) {
       if (document.currentScript) payloads.set(document.currentScript, payload);
@@ -340,5 +455,26 @@
   // the async one then returns at once above.
   var marked = document.querySelector("script[data-qz-preload]");
   var preload = marked && marked.getAttribute("data-qz-preload");
-  if (preload) ArchivePagefind.load(preload).catch(function () { /* search.js loads again and reports */ });
+  if (preload) ArchivePagefind.load(preload).then(prefetch).catch(function () { /* search.js loads again and reports */ });
+
+  // The search page opened with a query (search.html?q=…, as the header's box opens it): start
+  // on the query's first window while Material's scripts and search.js still load and run — its
+  // term directory shards, the parts' metadata (mergeIndex), their facets and the query's index
+  // chunks; search.js then finds them loaded. Only for a plain query, newest first (a date range,
+  // years, an oldest-first list or more windows would search other parts: search.js does).
+  // A hint: whatever it loads search.js would load too; on a failure search.js loads again.
+  function prefetch(archive) {
+    var params = new URLSearchParams(window.location.search);
+    var q = (params.get("q") || "").trim();
+    var plain = ["from", "to", "年份", "w"].every(function (key) { return !params.has(key); }) && params.get("sort") !== "date-asc";
+    if (!q || !plain || !archive.parts.length) return;
+    var query = encodeQuery(q);
+    if (query.length === 4) return; // one character: a prefix search, whose chunks search.js preloads itself
+    var words = query.split(" ");
+    archive.windows(words, {}).then(function (windows) {
+      var first = windows[0] || [];
+      archive.facets(first);
+      return archive.use(first).then(function () { return archive.preload(query); });
+    }).catch(function () { /* search.js searches and reports */ });
+  }
 })();

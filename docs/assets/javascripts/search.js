@@ -23,45 +23,13 @@
   var FIRST = 10; // results shown first: the rest of the page follows, then the filter counts
   var RANKED = 100; // results whose data is loaded: ranked exact-first, or in date order
   var TYPING = 200; // ms without a key before a query typed key by key is searched
-  var LETTERS = "abcdefghijklmnopqrstuvwxyz";
+  var LETTERS = "abcdefghijklmnopqrstuvwxyz"; // the letters tokens are spelled with (and groups named by)
   var script = document.currentScript;
 
-  // --- the same tokens as build_archive/searchgrams.py -----------------------
-  // Traditional characters folded to simplified, one character at a time, as the index
-  // folds them (js/fold.js, written by the build: build_archive/search/bigrams.py fold_table).
-  var FOLD = null;
-  function foldTable() {
-    if (FOLD === null) {
-      FOLD = new Map();
-      var pairs = Array.from(window.QZ_FOLD_PAIRS || "");
-      for (var i = 0; i + 1 < pairs.length; i += 2) FOLD.set(pairs[i], pairs[i + 1]);
-    }
-    return FOLD;
-  }
-  function fold(text) {
-    var table = foldTable();
-    if (!table.size) return text;
-    return Array.from(text).map(function (ch) { return table.get(ch) || ch; }).join("");
-  }
-  function normalise(text) {
-    return fold(text.normalize("NFKC").toLowerCase().replace(/\s+/g, ""));
-  }
-  function encodeChar(ch) {
-    var code = Math.min(ch.codePointAt(0), Math.pow(26, 4) - 1);
-    var out = "";
-    for (var i = 0; i < 4; i++) {
-      out = LETTERS[code % 26] + out;
-      code = Math.floor(code / 26);
-    }
-    return out;
-  }
-  function encodeQuery(query) {
-    var chars = Array.from(normalise(query)).map(encodeChar);
-    if (chars.length === 1) return chars[0];
-    var grams = [];
-    for (var i = 0; i + 1 < chars.length; i++) grams.push(chars[i] + chars[i + 1]);
-    return grams.join(" ");
-  }
+  // --- the same tokens as build_archive/search/bigrams.py: pagefind-loader.js --------
+  var shared = window.ArchivePagefind;
+  var fold = shared.tokens.fold, normalise = shared.tokens.normalise, encodeQuery = shared.tokens.encodeQuery;
+  var periodStart = shared.dates.periodStart, periodEnd = shared.dates.periodEnd, dateRuns = shared.dates.dateRuns;
   window.QzSearchTokens = { encodeQuery: encodeQuery, normalise: normalise };
 
   // --- facets: the filter values of every page -------------------------------
@@ -107,32 +75,7 @@
   // results when the term directory (build_archive/search/terms.py) says it holds
   // every bigram of the query, and its dates meet the date range and the years
   // chosen. At 10,000 articles the first window is the whole archive.
-  var WINDOW_PAGES = 12000, WINDOW_RESULTS = PAGE_SIZE; // unless parts.json says (build_archive/search/parts.py)
-  function mayHold(part, holders, options) {
-    if (holders && typeof part.n === "number" && !holders.has(part.n)) return false;
-    if (typeof part.first !== "string" || typeof part.last !== "string") return true;
-    var low = periodStart(part.first), high = periodEnd(part.last);
-    var range = options.range;
-    if (range && (low > range.high || high < range.low)) return false;
-    var years = (options.filters || {})["年份"] || [];
-    return years.every(function (y) { return low <= y + "-12-31" && high >= y + "-01-01"; });
-  }
-  // The parts in windows of about WINDOW_PAGES pages, in search order (newest first,
-  // oldest first for an oldest-first list); parts whose dates overlap stay in one window.
-  function windowsOf(parts, asc, size) {
-    var windows = [], current = [], pages = 0;
-    dateRuns(parts, asc).forEach(function (run) {
-      current = current.concat(run);
-      pages += run.reduce(function (sum, p) { return sum + (p.pages || 0); }, 0);
-      if (pages >= (size || WINDOW_PAGES)) {
-        windows.push(current);
-        current = [];
-        pages = 0;
-      }
-    });
-    if (current.length) windows.push(current);
-    return windows;
-  }
+  var WINDOW_RESULTS = PAGE_SIZE; // unless parts.json says (build_archive/search/parts.py)
   // The archive's API narrowed to some parts: what `find` and the facets see.
   function scoped(pf, parts) {
     var view = {};
@@ -150,9 +93,7 @@
     if (!pf.parts.length) { // a bundle without parts.json: one index, searched as it is
       return find(pf, query, options, RANKED).then(function (found) { return { found: found, scope: [], depth: 1, windows: [] }; });
     }
-    return pf.holders(words).then(function (holders) {
-      var asc = !!options.sort && options.sort.date === "asc";
-      var windows = windowsOf(pf.parts.filter(function (p) { return mayHold(p, holders, options); }), asc, pf.window.pages);
+    return pf.windows(words, options).then(function (windows) {
       function attempt(k) {
         var scope = [].concat.apply([], windows.slice(0, k));
         if (!scope.length) return Promise.resolve({ found: { results: [], total: 0, matches: [], facets: null }, scope: scope, depth: k, windows: windows });
@@ -184,8 +125,6 @@
   // it is kept when its period overlaps the range: an article dated only to 2023-08 is in
   // a range from 2023-08-15. Undated pages are outside every range.
   var DATE_FORM = /^\d{4}(-(0[1-9]|1[0-2])(-(0[1-9]|[12]\d|3[01]))?)?$/;
-  function periodStart(value) { return value.length === 4 ? value + "-01-01" : value.length === 7 ? value + "-01" : value; }
-  function periodEnd(value) { return value.length === 4 ? value + "-12-31" : value.length === 7 ? value + "-31" : value; }
   function validDate(value) { return DATE_FORM.test(value || ""); }
   function rangeOf(from, to) {
     if (!validDate(from) && !validDate(to)) return null;
@@ -227,34 +166,6 @@
     if (!m) return "0000";
     var two = function (n) { return n.length < 2 ? "0" + n : n; };
     return m[1] + (m[2] ? "-" + two(m[2]) + (m[3] ? "-" + two(m[3]) : "") : "");
-  }
-
-  // Parts (or search units: searchUnits) in list order (newest first; oldest
-  // first when `asc`), in runs: those whose [first, last] date ranges overlap
-  // share a run (shards of different papers, build_archive/combine.py); the
-  // runs are disjoint and follow one another. A manifest without first/last: a
-  // run per part, in the manifest's order (a plain build's parts are
-  // consecutive ranges).
-  function dateRuns(parts, asc) {
-    var known = parts.every(function (p) { return typeof p.first === "string" && typeof p.last === "string"; });
-    if (!known) return (asc ? parts.slice().reverse() : parts.slice()).map(function (p) { return [p]; });
-    var sorted = parts.slice().sort(asc
-      ? function (a, b) { return a.first < b.first ? -1 : a.first > b.first ? 1 : 0; }
-      : function (a, b) { return a.last > b.last ? -1 : a.last < b.last ? 1 : 0; });
-    var runs = [], low = null, high = null;
-    sorted.forEach(function (p) {
-      // ranges that only touch (one date at both ends) need no merge: either order is in order
-      if (runs.length && (asc ? p.first < high : p.last > low)) {
-        runs[runs.length - 1].push(p);
-        if (p.first < low) low = p.first;
-        if (p.last > high) high = p.last;
-      } else {
-        runs.push([p]);
-        low = p.first;
-        high = p.last;
-      }
-    });
-    return runs;
   }
 
   // The first `limit` of several parts' own date-sorted result lists, merged by
@@ -799,7 +710,7 @@
           list.textContent = "";
           setHidden(more, true);
           // the filter lists of the newest window, as a search with no query would see them
-          var windows = windowsOf(pf.parts, false, pf.window.pages);
+          var windows = pf.windowsOf(pf.parts, false);
           var first = { scope: windows[0] || [], depth: 1, windows: windows };
           status.textContent = "输入字词开始搜索；可按区县、主题、年份筛选。" +
             (scopeNote(first, false) ? "筛选项的篇数" + scopeNote(first, false).replace(/^（|）$/g, "") + "。" : "");
