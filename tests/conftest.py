@@ -1,6 +1,7 @@
 """Shared fixtures: one real build of the sample corpus, a local web server, Chromium."""
 from __future__ import annotations
 
+import contextlib
 import functools
 import http.server
 import shutil
@@ -36,16 +37,25 @@ class _QuietHandler(http.server.SimpleHTTPRequestHandler):
         pass
 
 
+@contextlib.contextmanager
+def serving(site: Path, www: Path):
+    """`site` copied to www/repo/ and served over http, as GitHub Pages serves a project site:
+    yields its URL (http://127.0.0.1:<port>/repo/)."""
+    shutil.copytree(site, www / "repo")
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(_QuietHandler, directory=str(www)))
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}/repo/"
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
 @pytest.fixture(scope="session")
 def served(built, tmp_path_factory):
     """The built site served over http under a sub-path, as GitHub Pages serves a project site."""
-    root = tmp_path_factory.mktemp("www")
-    shutil.copytree(built / "site", root / "repo")
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(_QuietHandler, directory=str(root)))
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_address[1]}/repo/"
-    server.shutdown()
+    with serving(built / "site", tmp_path_factory.mktemp("www")) as url:
+        yield url
 
 
 @pytest.fixture(scope="session")

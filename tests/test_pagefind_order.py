@@ -72,15 +72,20 @@ def test_pages_are_numbered_in_path_order_however_they_were_created(built, scrat
     pages = indexed_pages(built)
     assert len(pages) >= 20
     ordered = sorted(pages)
-    bundles = []
+    bundles, by_command_line = [], []
     for root in scratch_roots:
         for name, order in (("sorted", ordered), ("reversed", ordered[::-1]), ("shuffled", ordered[1::2] + ordered[::2])):
             folder = write_in_order(root / name, pages, order)
+            # tmpfs lists newest first: written in reverse path order, Pagefind's own walk is in path
+            # order and builder.pagefind runs its command line; else its service, fed in path order
+            by_command_line.append(pagefind_service.listed_in_path_order(folder))
             builder.pagefind(folder)
             stable_bundle.canonicalise_bundle(folder)
             assert numbered_urls(folder / "pagefind") == ["/" + rel for rel in ordered], (root, name)
             bundles.append(tree(folder / "pagefind"))
     assert all(bundle == bundles[0] for bundle in bundles[1:])
+    if len(scratch_roots) > 1:  # both ways were taken
+        assert by_command_line[3:] == [False, True, False] and not any(by_command_line[:3])
 
 
 @pytest.mark.skipif(not (RAM.is_dir() and os.access(RAM, os.W_OK)), reason="needs tmpfs at /dev/shm")
@@ -103,6 +108,7 @@ def test_a_service_that_does_not_start_is_a_build_error(tmp_path, monkeypatch):
     """No answer from the service is a BuildError saying so (the build then keeps the previous site)."""
     write_in_order(tmp_path / "site", {"articles/a.html": "<html lang='zh'><body data-pagefind-body>甲乙</body></html>"},
                    ["articles/a.html"])
+    monkeypatch.setattr(pagefind_service, "listed_in_path_order", lambda folder: False)  # one page: it would be
     monkeypatch.setattr(pagefind_service, "executable", lambda: sys.executable)  # not Pagefind: says nothing back
     with pytest.raises(builder.BuildError, match="service did not start"):
         builder.pagefind(tmp_path / "site")

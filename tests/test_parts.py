@@ -3,13 +3,10 @@ real build of the sample corpus cut into four parts, searched in Chromium."""
 from __future__ import annotations
 
 import concurrent.futures
-import functools
 import gzip
 import itertools
-import http.server
 import json
 import os
-import random
 import re
 import shutil
 import subprocess
@@ -25,6 +22,7 @@ from hypothesis import strategies as st
 
 from build_archive.search import facets, parts, indexing, bigrams, stable_bundle
 from build_archive.site import builder
+from conftest import serving
 from test_site import articles  # the same reading of built articles
 
 PROJECT = Path(__file__).resolve().parent.parent
@@ -561,14 +559,8 @@ def part_of(url: str, data: dict) -> str:
 @pytest.fixture(scope="module")
 def parted_http(rebuilt, parted, tmp_path_factory):
     root, _ = parted
-    www = tmp_path_factory.mktemp("www-parted")
-    shutil.copytree(root / "site", www / "repo")
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(
-        type("Quiet", (http.server.SimpleHTTPRequestHandler,), {"log_message": lambda *a: None}), directory=str(www)))
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    yield f"http://127.0.0.1:{server.server_address[1]}/repo/"
-    server.shutdown()
-    server.server_close()
+    with serving(root / "site", tmp_path_factory.mktemp("www-parted")) as url:
+        yield url
 
 
 @pytest.fixture(scope="module", params=["http", "file"])

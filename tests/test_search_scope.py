@@ -20,6 +20,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from build_archive.search import bigrams, parts, terms
+from conftest import serving
 from test_parts import PROJECT, Spy, articles, build, containing, manifest, part_of, shown
 
 WINDOW = 8  # pages a window: the parts of 1, 7, 8 and 6 pages make the windows [1 + 7] [8] [6]
@@ -111,17 +112,8 @@ def where(request, scoped_site, tmp_path_factory):
     if request.param == "file":
         yield (scoped_site / "site" / "search.html").as_uri()
         return
-    import functools
-    import http.server
-    import threading
-    www = tmp_path_factory.mktemp("www-scoped")
-    shutil.copytree(scoped_site / "site", www / "repo")
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(
-        type("Quiet", (http.server.SimpleHTTPRequestHandler,), {"log_message": lambda *a: None}), directory=str(www)))
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    yield f"http://127.0.0.1:{server.server_address[1]}/repo/search.html"
-    server.shutdown()
-    server.server_close()
+    with serving(scoped_site / "site", tmp_path_factory.mktemp("www-scoped")) as url:
+        yield url + "search.html"
 
 
 def part_folders(urls: list[str], kind: str) -> Counter:

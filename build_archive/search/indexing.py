@@ -243,15 +243,17 @@ def write_grouped_pages(site: Path, part: parts.Part, tmp: Path) -> tuple[list[d
         stamps[rel] = [stat.st_size, stat.st_mtime_ns]
         html[rel] = (site / rel).read_text("utf-8")
     found = parts.groups({rel: parts.sort_value_of(text, rel) for rel, text in html.items()})
-    for group in found:
-        for rel in group.pages:
-            target = tmp / rel
-            target.parent.mkdir(parents=True, exist_ok=True)
-            # only what Pagefind reads (the same bundle, a third of the bytes to parse)
-            indexed = parts.indexed_page(html[rel])
-            stamps[rel].append(parts.digest_of_indexed(indexed))
-            tokens.update(terms.page_tokens(indexed))
-            target.write_text(bigrams.suffixed(indexed, group.suffix), "utf-8")
+    suffix = {rel: group.suffix for group in found for rel in group.pages}
+    # in reverse path order: tmpfs lists a folder newest first, so Pagefind's own walk then
+    # meets the pages in path order and its command line can be used (pagefind_service.py)
+    for rel in sorted(suffix, reverse=True):
+        target = tmp / rel
+        target.parent.mkdir(parents=True, exist_ok=True)
+        # only what Pagefind reads (the same bundle, a third of the bytes to parse)
+        indexed = parts.indexed_page(html[rel])
+        stamps[rel].append(parts.digest_of_indexed(indexed))
+        tokens.update(terms.page_tokens(indexed))
+        target.write_text(bigrams.suffixed(indexed, suffix[rel]), "utf-8")
     return parts.group_entries(found), stamps, tokens
 
 

@@ -182,6 +182,8 @@ def pagefind(site_dir: Path) -> str:
     Called once per search part that changed (build_archive/search/indexing.py),
     on a temporary folder holding only that part's pages.
     """
+    if pagefind_service.listed_in_path_order(site_dir):  # its own walk meets them in that order: faster
+        return _run([sys.executable, "-m", "pagefind_bin_extended", "--site", str(site_dir)], "pagefind")
     try:
         return pagefind_service.index_folder(site_dir)
     except pagefind_service.PagefindError as error:
