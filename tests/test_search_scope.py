@@ -195,3 +195,20 @@ def test_packed_facets_are_small_for_dated_runs():
     packed = facets.pack(pages, {"年份": {"2022": list(range(0, 1500)), "2023": list(range(1500, 3000))}},
                          list(range(3000)))
     assert packed["filters"]["年份"] == {"2022": "0+5db", "2023": "5dc+5db"} and packed["order"] == "0+bb7"
+
+
+from test_accessibility import SCHEMES, axe_script, describe, run_axe, view  # noqa: E402,F401 (fixtures)
+
+
+def test_axe_with_the_earlier_button_shown(scoped_site, where, view, axe_script):  # noqa: F811
+    """The status line's scope note and 搜索更早的文章: no serious or critical axe finding, both palettes, both widths."""
+    scheme, width, page = view
+    page.goto(where + "?q=" + quote("衢州"))
+    page.locator(".qz-search__earlier", has_text="搜索更早的文章").wait_for()
+    page.locator('.qz-search__filters[data-counts="complete"]').wait_for(state="attached")
+    assert page.locator("body").get_attribute("data-md-color-scheme") == SCHEMES[scheme]
+    bad = [v for v in run_axe(page, axe_script) if v["impact"] in ("serious", "critical")]
+    assert not bad, f"axe, {scheme} palette at {width} px:\n{describe({'search (earlier)': bad})}"
+    shots = Path("/tmp/qz-shots")
+    if shots.is_dir():  # for a person to look at: mkdir /tmp/qz-shots first
+        page.screenshot(path=str(shots / f"search-earlier-{scheme}-{width}.png"), full_page=True)
