@@ -377,6 +377,10 @@
         return merged.get(part.id);
       }));
     };
+    // The ids of the parts Pagefind searches now (the primary one and those joined).
+    archive.joined = function () {
+      return parts.filter(function (p) { return p.primary || merged.has(p.id); }).map(function (p) { return p.id; });
+    };
     // The numbers (parts.json `n`) of the parts holding every token of `words`, as a Set;
     // null when there is no term directory (every part may hold them).
     var shards = manifest && manifest.terms && manifest.terms.shards;

@@ -55,11 +55,14 @@
     return { byId: byId, totals: totals, parts: list };
   }
   // The facets of `pf.parts` (a search's scope: see `scoped`), loaded once per scope.
-  var facetIndexes = new Map();
+  var facetIndexes = new Map(), facetsDone = new Map();
+  function facetKey(pf) { return pf.parts.map(function (p) { return p.id; }).join("\u0000"); }
+  // The facets of `pf.parts` if they are loaded already, else null.
+  function loadedFacets(pf) { return facetsDone.get(facetKey(pf)) || null; }
   function loadFacets(pf) {
-    var key = pf.parts.map(function (p) { return p.id; }).join("\u0000");
+    var key = facetKey(pf);
     if (!facetIndexes.has(key)) {
-      var loading = pf.facets(pf.parts).then(facetIndex);
+      var loading = pf.facets(pf.parts).then(facetIndex).then(function (index) { facetsDone.set(key, index); return index; });
       loading.catch(function () { facetIndexes.delete(key); }); // a retry at the next search
       facetIndexes.set(key, loading);
     }
@@ -293,15 +296,18 @@
     var searches = suffixes.map(function (s) {
       return loaded.then(function () { return pf.search(withSuffix(query, s), sort); });
     });
-    // The scope's facets: they say which results are the scope's (Pagefind also searches the
-    // parts an earlier search joined) and filter them.
-    var index = loadFacets(pf);
+    // The scope's facets, before the results when they are needed to filter them or to say
+    // which results are the scope's (Pagefind also searches the parts an earlier search joined);
+    // else after the first results (run), as they only count the filters then.
+    var ids = pf.parts.map(function (p) { return p.id; });
+    var foreign = pf.parts.length > 0 && pf.joined().some(function (id) { return ids.indexOf(id) < 0; });
+    var index = filtered || dated || foreign ? loadFacets(pf) : Promise.resolve(null);
     return Promise.all([index].concat(searches)).then(function (all) {
       var facets = all[0];
       var lists = all.slice(1).map(function (one) {
         return one.results.filter(function (r) {
-          var entry = facets.byId.get(r.id);
-          if (!entry && pf.parts.length) return false; // another part's (a bundle without parts.json has no facets)
+          var entry = facets && facets.byId.get(r.id);
+          if (foreign && !entry) return false; // a part's outside the scope
           return complete(r) && (!filtered || (hasAll(entry || { values: [] }, chosen) && inRange(entry, range)));
         });
       });
@@ -714,6 +720,7 @@
           var first = { scope: windows[0] || [], depth: 1, windows: windows };
           status.textContent = "输入字词开始搜索；可按区县、主题、年份筛选。" +
             (scopeNote(first, false) ? "筛选项的篇数" + scopeNote(first, false).replace(/^（|）$/g, "") + "。" : "");
+          pf.use(first.scope).catch(function () { /* the query's own search joins them again */ });
           return loadFacets(scoped(pf, first.scope)).then(function (index) { if (mine === generation) renderFilters(pf, index.totals, true); });
         }
         status.textContent = "正在搜索…";
@@ -723,11 +730,19 @@
           if (mine !== generation) return;
           var found = got.found;
           mark("qz-found");
-          renderFilters(pf, found.facets ? countFacets(found.facets, found.matches) : {}, true);
+          // counted now if the facets are in (they came with the results, or an earlier search of
+          // the same parts loaded them); after the first results else (below)
+          if (!found.facets && got.scope.length) found.facets = loadedFacets(scoped(pf, got.scope));
+          renderFilters(pf, found.facets ? countFacets(found.facets, found.matches) : {}, !!found.facets || !got.scope.length);
           list.textContent = "";
           var search = current = { found: found, sorted: !!options.sort, loaded: [], shown: 0, note: scopeNote(got, asc) };
           search.pending = page(search, FIRST).then(function () { return page(search, PAGE_SIZE); });
           return search.pending.then(function () {
+            if (search !== current || found.facets || !got.scope.length) return;
+            return loadFacets(scoped(pf, got.scope)).then(function (index) {
+              if (search === current) renderFilters(pf, countFacets(index, found.matches), true);
+            });
+          }).then(function () {
             if (search !== current || got.depth >= got.windows.length) return;
             // older (for an oldest-first list: newer) windows are left: the reader may take them in
             earlier.textContent = asc ? "搜索更晚的文章" : "搜索更早的文章";
