@@ -1,15 +1,16 @@
 /*
  * The archive's search page, on top of Pagefind's JS API.
  *
- * Queries are turned into character-bigram tokens (build_archive/searchgrams.py
+ * Queries are turned into character-bigram tokens (build_archive/search/bigrams.py
  * explains why), so any 2+ character string of an article finds it. Results
  * whose text contains the whole query rank first; excerpts are cut from the
  * article text around the query. The query, filters and sort live in the URL,
  * so a search can be bookmarked. Works over http and from file:// (through
  * ArchivePagefind.load, docs/assets/javascripts/pagefind-loader.js), over an
- * index in parts (build_archive/search_index.py) joined by Pagefind's
- * mergeIndex: relevance comes from Pagefind's merged search, filters are
- * counted and applied here from each part's facets (build_archive/facets.py),
+ * index in parts (build_archive/search/indexing.py) joined by Pagefind's
+ * mergeIndex as searches need them, newest first, in windows (see
+ * `findInScope`): relevance comes from Pagefind's merged search, filters are
+ * counted and applied here from each part's facets (build_archive/search/facets.py),
  * a date-sorted list is put together part by part and group by group, those
  * whose dates overlap merged by date (see `find`). Each part is indexed in
  * groups, searched a group letter at a time (see `searchUnits`).
@@ -33,9 +34,10 @@
   window.QzSearchTokens = { encodeQuery: encodeQuery, normalise: normalise };
 
   // --- facets: the filter values of every page -------------------------------
-  // pf: ArchivePagefind.load()'s API; pf.parts newest first, pf.facets() the
-  // parts' facets.json (build_archive/facets.py: why the filters are counted
-  // and applied here, not by Pagefind).
+  // pf: ArchivePagefind.load()'s API, or a view of it narrowed to a search's parts
+  // (`scoped`); pf.parts newest first, pf.facets(parts) their facets.json
+  // (build_archive/search/facets.py: why the filters are counted and applied here,
+  // not by Pagefind).
 
   // {byId: page hash -> {part, values: [name, value, name, value, ...]}, totals: name -> value -> pages}
   function facetIndex(list) {
@@ -77,7 +79,9 @@
   // what a search costs no longer grows with the archive. A part can hold the
   // results when the term directory (build_archive/search/terms.py) says it holds
   // every bigram of the query, and its dates meet the date range and the years
-  // chosen. At 10,000 articles the first window is the whole archive.
+  // chosen. At 10,000 articles the first window is the whole archive. The window rule
+  // itself is in pagefind-loader.js (`windows`), which also starts a search from the
+  // page's address before this file has run.
   var WINDOW_RESULTS = PAGE_SIZE; // unless parts.json says (build_archive/search/parts.py)
   // The archive's API narrowed to some parts: what `find` and the facets see.
   function scoped(pf, parts) {
