@@ -19,7 +19,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from build_archive.search import bigrams, parts, terms
+from build_archive.search import bigrams, numbers, parts, terms
 from conftest import serving
 from test_parts import PROJECT, Spy, articles, build, containing, manifest, part_of, shown
 
@@ -54,9 +54,9 @@ def directory(root: Path) -> dict[str, set[str]]:
     out: dict[str, set[str]] = {}
     for n in range(data["terms"]["shards"]):
         shard = json.loads((root / "site" / "pagefind" / "terms" / f"{n}.json").read_text("ascii"))
-        for token, numbers in shard.items():
+        for token, held in shard.items():
             assert terms.shard_of(token, data["terms"]["shards"]) == n
-            out[token] = {ids[k] for k in terms.parse_ranges(numbers)}
+            out[token] = {ids[k] for k in numbers.read_gaps(held)}
     return out
 
 
@@ -75,10 +75,10 @@ def test_the_directory_names_exactly_the_parts_holding_each_token(scoped_site):
 
 
 @given(st.sets(st.integers(min_value=0, max_value=300)))
-def test_ranges_round_trip(numbers):
-    text = terms.ranges(numbers)
-    assert terms.parse_ranges(text) == sorted(numbers)
-    assert len(text.split()) <= len(numbers)
+def test_number_sets_round_trip(chosen):
+    text = numbers.gaps(chosen)
+    assert numbers.read_gaps(text) == sorted(chosen)
+    assert len(text.split()) <= len(chosen)
 
 
 def test_shards_grow_with_the_directory_and_stay_small():

@@ -18,10 +18,8 @@ page list, as JSON.
      "order": runs}                                    # page numbers, oldest first (the date sort)
 
 packed (`pack`; `unpack` and pagefind-loader.js read them back), because the search page
-loads the facets of every part it searches before its first results: `gaps`, a sorted set
-of numbers as runs, each the gap from the end of the run before in hex, then "+" and the
-run's length less one ("0+9 3" is 0..9 and 13); `runs`, a sequence as ascending runs
-"start+length less one" in hex. Pages are numbered in path order, which starts with the
+loads the facets of every part it searches: `gaps` and `runs` as build_archive/search/numbers.py
+writes them. Pages are numbered in path order, which starts with the
 date (pagefind_service.py), so a year's or a day's pages are one run and the date order
 is nearly one run too: a 2,700-page part's facets went from 37 KB gzipped to ~19 KB.
 
@@ -38,49 +36,10 @@ from __future__ import annotations
 from pathlib import Path
 
 from build_archive.search import parts, stable_bundle
+from build_archive.search.numbers import gaps, read_gaps, read_runs, runs
 
 FILE = "facets.json"  # in a part's bundle folder
 FORMAT = 2
-
-
-def gaps(numbers) -> str:
-    out, previous, ordered, i = [], -1, sorted(set(numbers)), 0
-    while i < len(ordered):
-        j = i
-        while j + 1 < len(ordered) and ordered[j + 1] == ordered[j] + 1:
-            j += 1
-        out.append(f"{ordered[i] - previous - 1:x}" + (f"+{j - i:x}" if j > i else ""))
-        previous, i = ordered[j], j + 1
-    return " ".join(out)
-
-
-def read_gaps(text: str) -> list[int]:
-    numbers, previous = [], -1
-    for item in text.split():
-        gap, _, length = item.partition("+")
-        start = previous + 1 + int(gap, 16)
-        previous = start + (int(length, 16) if length else 0)
-        numbers.extend(range(start, previous + 1))
-    return numbers
-
-
-def runs(sequence) -> str:
-    out, i = [], 0
-    while i < len(sequence):
-        j = i
-        while j + 1 < len(sequence) and sequence[j + 1] == sequence[j] + 1:
-            j += 1
-        out.append(f"{sequence[i]:x}" + (f"+{j - i:x}" if j > i else ""))
-        i = j + 1
-    return " ".join(out)
-
-
-def read_runs(text: str) -> list[int]:
-    numbers = []
-    for item in text.split():
-        start, _, length = item.partition("+")
-        numbers.extend(range(int(start, 16), int(start, 16) + (int(length, 16) if length else 0) + 1))
-    return numbers
 
 
 def pack(pages: list[str], filters: dict[str, dict[str, list[int]]], order: list[int]) -> dict:

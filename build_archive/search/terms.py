@@ -10,7 +10,7 @@ touches one or two parts, not all of them.
 The directory is sharded by a hash of the token, so a query reads one small file per
 bigram: SITE/pagefind/terms/<n>.json, each {token: part numbers}, the numbers those
 of parts.json's entries (`n`, 0 the oldest part, so that a new part does not
-renumber the others), written as ranges ("0-12 15"). The number of shards grows with
+renumber the others), written as numbers.gaps writes a set ("0+c 2" is 0..12 and 15). The number of shards grows with
 the directory (`shard_count`) and is in parts.json (`terms.shards`). Hash:
 FNV-1a (32 bits) over the token's letters, the same in search.js.
 
@@ -24,6 +24,8 @@ import json
 import re
 from collections.abc import Iterable, Mapping
 from pathlib import Path
+
+from build_archive.search.numbers import gaps, read_gaps
 
 TERMS_DIR = "terms"  # in the bundle folder
 SHARD_BYTES = 24_000  # at most this many bytes of JSON a shard, on average (~5 KB gzipped)
@@ -45,37 +47,13 @@ def shard_of(token: str, shards: int) -> int:
     return h & (shards - 1)
 
 
-def ranges(numbers: Iterable[int]) -> str:
-    """Sorted distinct numbers as "0-3 5 7-9"."""
-    out: list[str] = []
-    run: list[int] = []
-    for n in sorted(set(numbers)):
-        if run and n == run[-1] + 1:
-            run.append(n)
-            continue
-        if run:
-            out.append(f"{run[0]}-{run[-1]}" if len(run) > 1 else str(run[0]))
-        run = [n]
-    if run:
-        out.append(f"{run[0]}-{run[-1]}" if len(run) > 1 else str(run[0]))
-    return " ".join(out)
-
-
-def parse_ranges(text: str) -> list[int]:
-    numbers: list[int] = []
-    for item in text.split():
-        low, _, high = item.partition("-")
-        numbers.extend(range(int(low), int(high or low) + 1))
-    return numbers
-
-
 def directory(tokens_by_part: Mapping[int, Iterable[str]]) -> dict[str, str]:
-    """token -> ranges of the part numbers holding it."""
+    """token -> the part numbers holding it (numbers.gaps)."""
     holders: dict[str, list[int]] = {}
     for number, tokens in tokens_by_part.items():
         for token in tokens:
             holders.setdefault(token, []).append(number)
-    return {token: ranges(numbers) for token, numbers in holders.items()}
+    return {token: gaps(numbers) for token, numbers in holders.items()}
 
 
 def shard_count(entries: Mapping[str, str]) -> int:
@@ -101,6 +79,6 @@ def part_tokens(folder: Path, shards: int) -> dict[int, set[str]]:
     found: dict[int, set[str]] = {}
     for n in range(shards):
         for token, numbers in json.loads((folder / f"{n}.json").read_text("ascii")).items():
-            for number in parse_ranges(numbers):
+            for number in read_gaps(numbers):
                 found.setdefault(number, set()).add(token)
     return found

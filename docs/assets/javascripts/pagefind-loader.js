@@ -275,39 +275,24 @@
     for (var i = 0; i < token.length; i++) h = Math.imul(h ^ token.charCodeAt(i), 0x01000193) >>> 0;
     return h & (shards - 1);
   }
-  // "0-3 5" -> [0, 1, 2, 3, 5]
-  function parseRanges(text) {
-    var out = [];
-    String(text || "").split(" ").forEach(function (item) {
-      if (!item) return;
-      var ends = item.split("-").map(Number);
-      for (var n = ends[0]; n <= (ends.length > 1 ? ends[1] : ends[0]); n++) out.push(n);
-    });
-    return out;
-  }
 
-  // facets.json (build_archive/search/facets.py, `pack`) as lists: {pages: [id, ...],
-  // filters: {name: {value: [page number, ...]}}, order: [page number, ...]}.
-  function readGaps(text) {
+  // Numbers as build_archive/search/numbers.py writes them: a set (`gaps`: the term
+  // directory, the facets' filters) or a sequence (`runs`: the facets' date order).
+  function readNumbers(text, gapped) {
     var out = [], previous = -1;
     String(text || "").split(" ").forEach(function (item) {
       if (!item) return;
       var bits = item.split("+");
-      var start = previous + 1 + parseInt(bits[0], 16);
-      previous = start + (bits.length > 1 ? parseInt(bits[1], 16) : 0);
-      for (var n = start; n <= previous; n++) out.push(n);
+      var first = parseInt(bits[0], 16) + (gapped ? previous + 1 : 0);
+      previous = first + (bits.length > 1 ? parseInt(bits[1], 16) : 0);
+      for (var n = first; n <= previous; n++) out.push(n);
     });
     return out;
   }
-  function readRuns(text) {
-    var out = [];
-    String(text || "").split(" ").forEach(function (item) {
-      if (!item) return;
-      var bits = item.split("+"), start = parseInt(bits[0], 16), end = start + (bits.length > 1 ? parseInt(bits[1], 16) : 0);
-      for (var n = start; n <= end; n++) out.push(n);
-    });
-    return out;
-  }
+  function readGaps(text) { return readNumbers(text, true); }
+  function readRuns(text) { return readNumbers(text, false); }
+  // facets.json (build_archive/search/facets.py, `pack`) as lists: {pages: [id, ...],
+  // filters: {name: {value: [page number, ...]}}, order: [page number, ...]}.
   function unpackFacets(data) {
     if (data.format !== 2) throw new TypeError("ArchivePagefind: facets.json of format " + data.format + ", expected 2");
     var filters = {};
@@ -394,7 +379,7 @@
           loading.catch(function () { shardFiles.delete(name); });
           shardFiles.set(name, loading);
         }
-        return shardFiles.get(name).then(function (shard) { return new Set(parseRanges(shard[word])); });
+        return shardFiles.get(name).then(function (shard) { return new Set(readGaps(shard[word])); });
       })).then(function (sets) {
         return sets.reduce(function (all, one) { return new Set(Array.from(all).filter(function (n) { return one.has(n); })); });
       }).catch(function () { return null; }); // no directory to be had: every part may hold them
