@@ -212,3 +212,50 @@ def test_axe_with_the_earlier_button_shown(scoped_site, where, view, axe_script)
     shots = Path("/tmp/qz-shots")
     if shots.is_dir():  # for a person to look at: mkdir /tmp/qz-shots first
         page.screenshot(path=str(shots / f"search-earlier-{scheme}-{width}.png"), full_page=True)
+
+
+def test_the_next_search_page_takes_each_part_entry_from_the_browser_cache(scoped_site, browser, tmp_path):
+    """Pagefind asks for an index's pagefind-entry.json with "?ts=<now>" unless it is given a tag
+    (metaCacheTag): the loader gives each part the start of its key, so on a host that lets the
+    browser keep files (GitHub Pages: max-age=600) the next search page asks for no entry again,
+    and a rebuilt part, with a new key, is asked for anew."""
+    import functools
+    import http.server
+    import threading
+
+    from build_archive.bench import StaticHandler
+
+    asked: list[str] = []
+
+    class Recording(StaticHandler):
+        gzipped: dict[str, bytes] = {}
+
+        def do_GET(self):
+            asked.append(self.path)
+            super().do_GET()
+
+    (tmp_path / "repo").symlink_to((scoped_site / "site").resolve(), target_is_directory=True)
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(Recording, directory=str(tmp_path)))
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    base = f"http://127.0.0.1:{server.server_address[1]}/repo/"
+    data = manifest(scoped_site / "site")
+    tags = {"/repo/pagefind/" + p["path"] + "pagefind-entry.json": p["key"][:16] for p in data["parts"]}
+    context = browser.new_context()
+    try:
+        page = context.new_page()
+        errors: list[str] = []
+        page.on("pageerror", lambda error: errors.append(str(error)))
+        page.goto(base + "search.html?q=" + quote("衢州") + "&w=3")  # every window: every part joined
+        page.locator(".qz-search__status", has_text=re.compile("^找到")).wait_for()
+        entries = sorted(path for path in asked if "pagefind-entry.json" in path)
+        assert entries == sorted(f"{path}?ts={tag}" for path, tag in tags.items())
+        asked.clear()
+        page.goto(base + "search.html?q=" + quote("江山") + "&w=3")
+        page.locator(".qz-search__status", has_text=re.compile("^找到")).wait_for()
+        assert any(path.endswith("parts.json") for path in asked)  # it did ask the server (parts.json: no-cache)
+        assert not [path for path in asked if "pagefind-entry.json" in path]
+        assert not errors
+    finally:
+        context.close()
+        server.shutdown()
+        server.server_close()

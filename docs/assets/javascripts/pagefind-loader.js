@@ -140,6 +140,13 @@
     api.search(WARM_UP).catch(function () { /* the reader's own search reports errors */ });
   }
 
+  // Pagefind asks for an index's pagefind-entry.json with "?ts=<now>", so that no browser
+  // reuses an old one, unless it is given a fixed tag (its metaCacheTag option). A part's key
+  // (parts.json: a hash of what its index was built from, Pagefind's version included) changes
+  // whenever its bundle files do, so it is that tag: the next page takes the entry from the
+  // browser's cache instead of asking the server again, one round trip per part joined.
+  function cacheTag(part) { return typeof part.key === "string" && part.key ? part.key.slice(0, 16) : null; }
+
   // A JSON file of ours in a bundle folder (its twin on file://). `fresh`: it
   // changes with every build (parts.json), so the browser asks the server again.
   async function loadJson(folder, name, onFile, fresh) {
@@ -312,13 +319,14 @@
     var module = onFile ? loadTwin(bundle + TWIN_DIR + "pagefind.js") : import(bundle + "pagefind.js");
     var manifest = await loadManifest(bundle, onFile);
     var primary = manifest && manifest.parts.filter(function (p) { return p.path === ""; })[0];
+    var primaryTag = primary ? cacheTag(primary) : null;
     var api;
     if (onFile) {
       api = await loadFromTwins(bundle, module);
     } else {
       api = await module;
       // before Pagefind starts: it is created with these options
-      await api.options({ noWorker: true });
+      await api.options(primaryTag ? { noWorker: true, metaCacheTag: primaryTag } : { noWorker: true });
       // Start it now (the entry, meta and wasm load while the page and the
       // reader get ready), not at the first search: with one part nothing
       // else would start it.
@@ -334,7 +342,7 @@
         // merges parts whose ranges overlap); groups: the letters its pages' tokens were indexed
         // with (build_archive/search/parts.py)
         parts.push({ id: part.id, n: part.n, pages: part.pages, url: url, first: part.first, last: part.last,
-                     groups: part.groups, primary: part === primary });
+                     groups: part.groups, primary: part === primary, tag: cacheTag(part) });
       });
     }
     // a plain object: a module namespace cannot carry `parts`
@@ -355,7 +363,8 @@
       return Promise.all(some.map(function (part) {
         if (part.primary) return null;
         if (!merged.has(part.id)) {
-          var joined = api.mergeIndex(part.url, onFile ? { baseUrl: siteRoot(part.url) } : {}); // baseUrl: see loadFromTwins
+          var joined = api.mergeIndex(part.url, onFile ? { baseUrl: siteRoot(part.url) } // baseUrl: see loadFromTwins
+            : part.tag ? { metaCacheTag: part.tag } : {});
           joined.catch(function () { merged.delete(part.id); }); // a retry at the next search
           merged.set(part.id, joined);
         }
