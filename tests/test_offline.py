@@ -8,7 +8,9 @@ spaces and Chinese characters, and searches it in headless Chromium.
 from __future__ import annotations
 
 import functools
+import gzip
 import http.server
+import json
 import random
 import shutil
 import subprocess
@@ -327,9 +329,38 @@ def test_http_search(built, browser, http_root):
         assert first["url"].startswith("/repo/articles/")
         check_searches(page.evaluate(SEARCHES_JS))
         assert all(u.startswith("http://127.0.0.1:") for u in requests), requests
-        assert any(u.endswith("/repo/pagefind/pagefind.js") for u in requests)
-        assert not any("/pagefind/offline/" in u for u in requests), "twins are for file:// only"
+        # pagefind.js as its classic-script copy (the loader hands it its fetch); the data
+        # files themselves, never their twins
+        assert any(u.endswith("/repo/pagefind/offline/pagefind.js") for u in requests)
+        assert not any("/pagefind/offline/" in u and not u.endswith("/offline/pagefind.js") for u in requests)
         assert not errors, errors
         print(f"\nhttp: first results {first['ms']:.0f} ms after navigation; {len(requests)} requests")
+    finally:
+        page.close()
+
+
+@pytest.mark.parametrize("where", ["file", "http"])
+def test_pagefind_is_handed_its_files_inflated(built, browser, http_root, where):
+    """Pagefind inflates its gzipped data files and wasm in JavaScript unless they already start
+    with its signature "pagefind_dcd": the loader hands it a fetch that inflates them with the
+    browser's own gzip (DecompressionStream), faster; other files (the entry JSON) pass as they are."""
+    site, _ = built
+    chunk = sorted((site / "pagefind" / "index").glob("*.pf_index"))[0]
+    wasm = sorted((site / "pagefind").glob("wasm.*.pagefind"))[0]
+    url = (site / "search" / "index.html").as_uri() if where == "file" else http_root + "search/index.html"
+    page, _, errors, _ = open_search(browser, url)
+    try:
+        got = page.evaluate("""async (names) => {
+            const archive = await ArchivePagefind.load(new URL("../pagefind/", location.href).href);
+            const read = async (name) => new Uint8Array(await (await archive.fetch(new URL("../pagefind/" + name, location.href).href)).arrayBuffer());
+            const out = {};
+            for (const name of names) { const bytes = await read(name); out[name] = [new TextDecoder().decode(bytes.slice(0, 12)), bytes.length]; }
+            out.entry = (await (await archive.fetch(new URL("../pagefind/pagefind-entry.json", location.href).href)).json()).version;
+            return out;
+        }""", [f"index/{chunk.name}", wasm.name])
+        for name, path in ((f"index/{chunk.name}", chunk), (wasm.name, wasm)):
+            assert got[name] == ["pagefind_dcd", len(gzip.decompress(path.read_bytes()))]
+        assert got["entry"] == json.loads((site / "pagefind" / "pagefind-entry.json").read_text("utf-8"))["version"]
+        assert not errors, errors
     finally:
         page.close()

@@ -3,12 +3,16 @@
  * (options, init, search, debouncedSearch, filters, preload, mergeIndex, ...)
  * over the whole archive, plus `parts` and `facets()` (see below).
  *
- * Over http(s) the API is `import(bundleUrl + "pagefind.js")`, run on the
- * page's main thread (`noWorker`), as on file://: Pagefind's Web Worker would
- * cost one more request and round trip (pagefind-worker.js) before anything
- * else loads, and a message hop per result; a search's wasm work is tens of
- * milliseconds. load() starts Pagefind at once (init: entry, meta, wasm), so
- * the search page calls it as early as it can: from its <head> (see below).
+ * Pagefind is loaded as the classic-script copy of its pagefind.js that
+ * build_archive/search/offline.py writes (<bundle>/offline/pagefind.js), over
+ * http(s) as on file://: a factory taking the fetch() Pagefind is to use. Over
+ * http that is the network's, Pagefind's gzipped files inflated by the browser
+ * (inflatingFetch); on file:// the twins (twinFetch, below). Pagefind runs on
+ * the page's main thread (no Worker): its Web Worker would cost one more
+ * request and round trip (pagefind-worker.js) before anything else loads, and
+ * a message hop per result (measured: no faster on two cores). load() starts
+ * Pagefind at once (init: entry, meta, wasm), so the search page calls it as
+ * early as it can: from its <head> (see below).
  *
  * The archive is indexed in parts (build_archive/search/indexing.py):
  * <bundle>/parts.json lists them newest first; the newest is the bundle
@@ -26,8 +30,8 @@
  *
  * On file:// (the archive opened from a USB stick) browsers refuse module
  * imports, fetch() and Workers, so we use the twins written by
- * build_archive/offline.py into <bundle>/offline/: a classic-script copy of
- * pagefind.js, and for each bundle file a script carrying its bytes. Pagefind
+ * build_archive/offline.py into <bundle>/offline/: for each bundle file a
+ * script carrying its bytes. Pagefind
  * gets a fetch() that injects the twin's <script> when (and only when) it asks
  * for that file, so a search loads only the chunks it needs.
  */
@@ -89,6 +93,32 @@
   // base) also serves bundles joined with mergeIndex(), if they have twins.
   var BUNDLE_FILE = /^(.*\/)((?:index\/[^\/]+\.pf_index)|(?:fragment\/[^\/]+\.pf_fragment)|(?:filter\/[^\/]+\.pf_filter)|pagefind-entry\.json|wasm\.[^\/]+\.pagefind|pagefind\.[^\/]+\.pf_meta)$/;
 
+  // Pagefind's data files and its wasm are gzip of "pagefind_dcd" + the data,
+  // which Pagefind inflates in JavaScript (fflate) unless they already start with
+  // that signature. The browser's own gzip (DecompressionStream) is much faster:
+  // a search page opened with a common query at 10,000 articles spent ~55 ms of
+  // its main thread in Pagefind's inflate (Chromium's profiler). So Pagefind gets
+  // its files inflated. Bytes that are not gzip (a host may have inflated them
+  // already) pass as they are.
+  var GZIPPED = /\.(?:pf_meta|pf_index|pf_fragment|pf_filter|pagefind)$/;
+  function inflated(bytes) {
+    if (bytes[0] !== 0x1f || bytes[1] !== 0x8b) return Promise.resolve(bytes);
+    var stream = new Blob([bytes]).stream().pipeThrough(new DecompressionStream("gzip"));
+    return new Response(stream).arrayBuffer().then(function (buffer) { return new Uint8Array(buffer); });
+  }
+  function pathOf(input) {
+    return new URL(input instanceof Request ? input.url : String(input), document.baseURI).pathname;
+  }
+
+  // The fetch() Pagefind gets over http(s): the network's, its data files inflated.
+  function inflatingFetch(input, init) {
+    return fetch(input, init).then(function (response) {
+      if (!response.ok || !GZIPPED.test(pathOf(input))) return response;
+      return response.arrayBuffer().then(function (buffer) { return inflated(new Uint8Array(buffer)); })
+        .then(function (bytes) { return new Response(bytes, { status: 200 }); });
+    });
+  }
+
   // The fetch() Pagefind gets on file://. Pagefind only reads .arrayBuffer()
   // and .json(), which a Response built from bytes provides.
   function twinFetch(input) {
@@ -98,7 +128,10 @@
     var m = url.protocol === "file:" && BUNDLE_FILE.exec(url.href); // never a script from elsewhere
     if (!m) return Promise.reject(new TypeError("ArchivePagefind: not a Pagefind bundle file: " + url.href));
     return loadTwin(m[1] + TWIN_DIR + m[2] + ".js").then(function (base64) {
-      return new Response(decodeBase64(base64), { status: 200 });
+      var bytes = decodeBase64(base64);
+      return GZIPPED.test(m[2]) ? inflated(bytes) : bytes;
+    }).then(function (bytes) {
+      return new Response(bytes, { status: 200 });
     });
   }
 
@@ -315,8 +348,9 @@
   // index, which loads the wasm), the others are merged into it as searches need them.
   async function loadArchive(bundle) {
     var onFile = bundle.startsWith("file:");
-    // pagefind.js loads while the manifest does
-    var module = onFile ? loadTwin(bundle + TWIN_DIR + "pagefind.js") : import(bundle + "pagefind.js");
+    // pagefind.js loads while the manifest does: its classic-script twin, also over http, as
+    // only that form lets us hand Pagefind its fetch (inflatingFetch)
+    var module = loadTwin(bundle + TWIN_DIR + "pagefind.js");
     var manifest = await loadManifest(bundle, onFile);
     var primary = manifest && manifest.parts.filter(function (p) { return p.path === ""; })[0];
     var primaryTag = primary ? cacheTag(primary) : null;
@@ -324,9 +358,11 @@
     if (onFile) {
       api = await loadFromTwins(bundle, module);
     } else {
-      api = await module;
+      // No Worker: Pagefind runs on the page's main thread (see the top of this file).
+      // import.meta.url is the bundle's pagefind.js, as when it is imported.
+      api = (await module)(inflatingFetch, undefined, bundle + "pagefind.js");
       // before Pagefind starts: it is created with these options
-      await api.options(primaryTag ? { noWorker: true, metaCacheTag: primaryTag } : { noWorker: true });
+      if (primaryTag) await api.options({ metaCacheTag: primaryTag });
       // Start it now (the entry, meta and wasm load while the page and the
       // reader get ready), not at the first search: with one part nothing
       // else would start it.
@@ -349,6 +385,7 @@
     var archive = {};
     Object.keys(api).forEach(function (name) { archive[name] = api[name]; });
     archive.parts = parts; // newest first
+    archive.fetch = onFile ? twinFetch : inflatingFetch; // the fetch Pagefind was given
     archive.window = (manifest && manifest.window) || {}; // how search.js takes the parts in (findInScope)
     // The parts that may hold the results of a query of these bigram tokens, in windows (search order).
     archive.windowsOf = function (some, asc) { return windowsOf(some, asc, archive.window.pages); };
@@ -400,8 +437,7 @@
       var name = "fragment/" + id + ".pf_fragment";
       var packed = onFile ? decodeBase64(await loadTwin(partUrl + TWIN_DIR + name + ".js"))
         : new Uint8Array(await (await fetch(partUrl + name)).arrayBuffer());
-      var stream = new Blob([packed]).stream().pipeThrough(new DecompressionStream("gzip"));
-      var raw = new Uint8Array(await new Response(stream).arrayBuffer());
+      var raw = await inflated(packed);
       var data = JSON.parse(new TextDecoder().decode(raw.subarray(FRAGMENT_MAGIC)));
       data.url = new URL(String(data.url || "").replace(/^\//, ""), siteRoot(partUrl)).href;
       return data;
