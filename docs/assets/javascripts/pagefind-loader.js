@@ -31,9 +31,9 @@
  * On file:// (the archive opened from a USB stick) browsers refuse module
  * imports, fetch() and Workers, so we use the twins written by
  * build_archive/offline.py into <bundle>/offline/: for each bundle file a
- * script carrying its bytes. Pagefind
- * gets a fetch() that injects the twin's <script> when (and only when) it asks
- * for that file, so a search loads only the chunks it needs.
+ * script carrying its bytes. Pagefind gets a fetch() that injects the twin's
+ * <script> when (and only when) it asks for that file, so a search loads only
+ * the chunks it needs.
  */
 (function () {
   "use strict";
@@ -99,10 +99,11 @@
   // a search page opened with a common query at 10,000 articles spent ~55 ms of
   // its main thread in Pagefind's inflate (Chromium's profiler). So Pagefind gets
   // its files inflated. Bytes that are not gzip (a host may have inflated them
-  // already) pass as they are.
+  // already) pass as they are, and so does everything in a browser without
+  // DecompressionStream (Pagefind then inflates them itself).
   var GZIPPED = /\.(?:pf_meta|pf_index|pf_fragment|pf_filter|pagefind)$/;
   function inflated(bytes) {
-    if (bytes[0] !== 0x1f || bytes[1] !== 0x8b) return Promise.resolve(bytes);
+    if (bytes[0] !== 0x1f || bytes[1] !== 0x8b || typeof DecompressionStream === "undefined") return Promise.resolve(bytes);
     var stream = new Blob([bytes]).stream().pipeThrough(new DecompressionStream("gzip"));
     return new Response(stream).arrayBuffer().then(function (buffer) { return new Uint8Array(buffer); });
   }
