@@ -20,7 +20,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from build_archive.search import facets, parts, indexing, bigrams, stable_bundle
+from build_archive.search import facets, parts, indexing, bigrams, offline, stable_bundle
 from build_archive.site import builder
 from conftest import serving
 from test_site import articles  # the same reading of built articles
@@ -460,6 +460,25 @@ def test_a_bundle_already_in_the_site_is_the_previous_one(parted, tmp_path):
     assert stats.indexed == () and set(stats.reused) == {p["id"] for p in manifest(tmp_path / "site")["parts"]}
     assert tree(tmp_path / "site" / "pagefind") == before
     assert sorted(p.name for p in (tmp_path / "site").iterdir() if p.name.startswith(".")) == []
+
+
+def test_a_build_that_reuses_every_part_writes_this_versions_copy_of_pagefind_js(parted, tmp_path):
+    """The classic-script copy of pagefind.js (offline/pagefind.js, which the search page loads
+    over http and on file://) is ours, not Pagefind's: a build that re-indexes nothing, and takes
+    Pagefind's runtime from the previous build, still writes this version's copy, and leaves the
+    previous site's copy as it was (the runtime is hard-linked from it)."""
+    root, _ = parted
+    shutil.copytree(root / "site", tmp_path / "old")
+    old_copy = tmp_path / "old" / "pagefind" / "offline" / "pagefind.js"
+    older = "// an older version's copy\n" + old_copy.read_text("utf-8")
+    old_copy.write_text(older, "utf-8")
+    shutil.copytree(root / "site", tmp_path / "site", ignore=shutil.ignore_patterns("pagefind"))
+    stats = indexing.index_site(tmp_path / "site", tmp_path / "old" / "pagefind", never, size=SMALL, sealed=SEALED)
+    assert stats.indexed == ()
+    bundle = tmp_path / "site" / "pagefind"
+    assert (bundle / "offline" / "pagefind.js").read_text("utf-8") == offline.classic_copy(bundle)
+    assert (bundle / "offline" / "pagefind.js").read_text("utf-8") == (root / "site" / "pagefind" / "offline" / "pagefind.js").read_text("utf-8")
+    assert old_copy.read_text("utf-8") == older
 
 
 @pytest.mark.parametrize("ram", ["usable", "too small"])

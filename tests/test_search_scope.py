@@ -217,8 +217,8 @@ def test_axe_with_the_earlier_button_shown(scoped_site, where, view, axe_script)
 def test_the_next_search_page_takes_each_part_entry_from_the_browser_cache(scoped_site, browser, tmp_path):
     """Pagefind asks for an index's pagefind-entry.json with "?ts=<now>" unless it is given a tag
     (metaCacheTag): the loader gives each part the start of its key, so on a host that lets the
-    browser keep files (GitHub Pages: max-age=600) the next search page asks for no entry again,
-    and a rebuilt part, with a new key, is asked for anew."""
+    browser keep files (GitHub Pages: max-age=600) the next search page asks for no entry again.
+    (A part's key changes whenever what it was indexed from does: tests/test_parts.py.)"""
     import functools
     import http.server
     import threading

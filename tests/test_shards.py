@@ -12,7 +12,7 @@ import sys
 import threading
 from html.parser import HTMLParser
 from pathlib import Path
-from urllib.parse import quote, unquote, urlsplit
+from urllib.parse import quote, unquote, urljoin, urlsplit
 
 import pytest
 import yaml
@@ -308,6 +308,20 @@ def test_a_search_on_one_site_opens_articles_of_the_other(split, shard_sites, ww
     assert page.locator("h1").first.inner_text() == title
     assert page.evaluate("getComputedStyle(document.querySelector('.md-header')).position") in ("sticky", "fixed")
     assert not page.errors
+    if where == "http":
+        # Pagefind asked for this site's entries with the part's key as tag (cacheable: parts.json
+        # and the part come with one deploy), for the neighbouring site's afresh (it may have
+        # been rebuilt since this site's parts.json was written)
+        data = parts.read_manifest((split / "archive-a" / "pagefind" / parts.MANIFEST).read_bytes())
+        asked = {"own": 0, "peer": 0}
+        for part in data["parts"]:
+            entry = urljoin(start + "pagefind/", part["path"]) + "pagefind-entry.json"
+            urls = [u for u in page.requests if u.split("?")[0] == entry]
+            kind = "peer" if part["path"].startswith("../") else "own"
+            asked[kind] += len(urls)
+            tagged = [u.endswith("?ts=" + part["key"][:16]) for u in urls]
+            assert all(tagged) if kind == "own" else not any(tagged), (part["path"], urls)
+        assert asked["own"] and asked["peer"], asked
 
 
 # --- the GitHub Actions workflow ------------------------------------------------------------

@@ -481,6 +481,7 @@ def index_site(site: Path, previous: Path | None, run: Callable[[Path], object],
             _copy_files(source, bundle / parts.part_path(i, len(plan), part.id), files)
         runtime = next(iter(fresh.values()), previous)
         _copy_files(runtime, bundle, runtime_files(runtime))
+        offline.write_classic_copy(bundle)  # ours: this version's, even when every part is reused
         reused = [p for p in plan if p.id not in fresh]
         part_tokens.update(previous_tokens(previous, [p.id for p in reused]))
         for part in reused:  # not in the previous directory (none, or unreadable): from its pages

@@ -143,6 +143,24 @@ def classic_pagefind_js(module_source: str, where: str = "pagefind.js") -> str:
     )
 
 
+def classic_copy(bundle: Path) -> str:
+    """The classic-script copy of ``bundle/pagefind.js`` (classic_pagefind_js)."""
+    module = bundle / "pagefind.js"
+    return classic_pagefind_js(module.read_text(encoding="utf-8"), str(module))
+
+
+def write_classic_copy(bundle: Path) -> None:
+    """Write ``bundle/offline/pagefind.js`` again, from this version of the rewrite: the copy is
+    ours, not Pagefind's, so a build that re-indexes no part (and takes Pagefind's runtime from
+    the previous build) must not keep an older version's copy. Replaced, not written in place:
+    it may be a hard link into the previous site."""
+    target = bundle / TWIN_DIR / "pagefind.js"
+    text = classic_copy(bundle)
+    target.unlink(missing_ok=True)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.write_text(text, encoding="utf-8")
+
+
 def data_twin(data: bytes) -> str:
     """The twin of one bundle file: its bytes as base64, handed to the loader."""
     return f'ArchivePagefind.twin("{base64.b64encode(data).decode("ascii")}")\n'
@@ -174,9 +192,7 @@ def write_offline_bundle(site_dir: Path, bundle_dir: str = "pagefind") -> Offlin
         shutil.rmtree(out)
     out.mkdir()
 
-    twins: list[tuple[Path, str]] = [
-        (out / "pagefind.js", classic_pagefind_js(module.read_text(encoding="utf-8"), str(module)))
-    ]
+    twins: list[tuple[Path, str]] = [(out / "pagefind.js", classic_copy(bundle))]
     for src in data_files:
         rel = src.relative_to(bundle).as_posix()
         twins.append((out / f"{rel}.js", data_twin(src.read_bytes())))

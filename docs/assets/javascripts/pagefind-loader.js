@@ -100,7 +100,8 @@
   // its main thread in Pagefind's inflate (Chromium's profiler). So Pagefind gets
   // its files inflated. Bytes that are not gzip (a host may have inflated them
   // already) pass as they are, and so does everything in a browser without
-  // DecompressionStream (Pagefind then inflates them itself).
+  // DecompressionStream: Pagefind then inflates its files itself (our own
+  // fragment reads, archive.fragment, need DecompressionStream, as before).
   var GZIPPED = /\.(?:pf_meta|pf_index|pf_fragment|pf_filter|pagefind)$/;
   function inflated(bytes) {
     if (bytes[0] !== 0x1f || bytes[1] !== 0x8b || typeof DecompressionStream === "undefined") return Promise.resolve(bytes);
@@ -143,13 +144,13 @@
     return root ? root[1] : new URL("../", bundle).href;
   }
 
-  async function loadFromTwins(bundle, script) {
+  async function loadFromTwins(bundle, script, pagefindFetch) {
     var factory = await script;
     // Worker = undefined: Pagefind then runs on the main thread straight away
     // (its own fallback would first try `new Worker(file://…)` and wait for it
     // to fail). import.meta.url is the bundle's pagefind.js, so Pagefind derives
     // its basePath as it does over http.
-    var api = factory(twinFetch, undefined, bundle + "pagefind.js");
+    var api = factory(pagefindFetch, undefined, bundle + "pagefind.js");
     await api.init(); // creates the instance and starts loading entry, meta and wasm
     // Result URLs: Pagefind joins baseUrl + the page's site-relative URL. Its
     // default baseUrl is root-relative ("/…/"), which on file:// means the disk
@@ -179,7 +180,13 @@
   // (parts.json: a hash of what its index was built from, Pagefind's version included) changes
   // whenever its bundle files do, so it is that tag: the next page takes the entry from the
   // browser's cache instead of asking the server again, one round trip per part joined.
-  function cacheTag(part) { return typeof part.key === "string" && part.key ? part.key.slice(0, 16) : null; }
+  // Only for parts of this site: parts.json and they come with one deploy. A part of a
+  // neighbouring site (an archive split over sites: "../../<site>/pagefind/…") may be
+  // rebuilt there before this site's parts.json says so; Pagefind then asks as it will.
+  function cacheTag(part) {
+    var own = typeof part.path === "string" && !/^(?:\.\.\/|\/|[a-z]+:)/i.test(part.path);
+    return own && typeof part.key === "string" && part.key ? part.key.slice(0, 16) : null;
+  }
 
   // A JSON file of ours in a bundle folder (its twin on file://). `fresh`: it
   // changes with every build (parts.json), so the browser asks the server again.
@@ -349,19 +356,20 @@
   // index, which loads the wasm), the others are merged into it as searches need them.
   async function loadArchive(bundle) {
     var onFile = bundle.startsWith("file:");
+    var pagefindFetch = onFile ? twinFetch : inflatingFetch; // the fetch Pagefind is given
     // pagefind.js loads while the manifest does: its classic-script twin, also over http, as
-    // only that form lets us hand Pagefind its fetch (inflatingFetch)
+    // only that form lets us hand Pagefind its fetch
     var module = loadTwin(bundle + TWIN_DIR + "pagefind.js");
     var manifest = await loadManifest(bundle, onFile);
     var primary = manifest && manifest.parts.filter(function (p) { return p.path === ""; })[0];
     var primaryTag = primary ? cacheTag(primary) : null;
     var api;
     if (onFile) {
-      api = await loadFromTwins(bundle, module);
+      api = await loadFromTwins(bundle, module, pagefindFetch);
     } else {
       // No Worker: Pagefind runs on the page's main thread (see the top of this file).
       // import.meta.url is the bundle's pagefind.js, as when it is imported.
-      api = (await module)(inflatingFetch, undefined, bundle + "pagefind.js");
+      api = (await module)(pagefindFetch, undefined, bundle + "pagefind.js");
       // before Pagefind starts: it is created with these options
       if (primaryTag) await api.options({ metaCacheTag: primaryTag });
       // Start it now (the entry, meta and wasm load while the page and the
@@ -386,7 +394,7 @@
     var archive = {};
     Object.keys(api).forEach(function (name) { archive[name] = api[name]; });
     archive.parts = parts; // newest first
-    archive.fetch = onFile ? twinFetch : inflatingFetch; // the fetch Pagefind was given
+    archive.fetch = pagefindFetch; // the fetch Pagefind was given (tests read through it)
     archive.window = (manifest && manifest.window) || {}; // how search.js takes the parts in (findInScope)
     // The parts that may hold the results of a query of these bigram tokens, in windows (search order).
     archive.windowsOf = function (some, asc) { return windowsOf(some, asc, archive.window.pages); };
