@@ -381,12 +381,8 @@ def bundle_stats(bundle: Path) -> tuple[int, int, int]:
 def write_terms(bundle: Path, tokens_by_number: dict[int, set[str]]) -> int:
     """The term directory (build_archive/search/terms.py) and its file:// twins; returns its shard count."""
     shards, files = terms.shard_files(terms.directory(tokens_by_number))
-    folder, twins = bundle / terms.TERMS_DIR, bundle / offline.TWIN_DIR / terms.TERMS_DIR
-    folder.mkdir(parents=True, exist_ok=True)
-    twins.mkdir(parents=True, exist_ok=True)
     for name, raw in files.items():
-        (folder / name).write_bytes(raw)
-        (twins / f"{name}.js").write_text(offline.data_twin(raw), "utf-8")
+        offline.write_with_twin(bundle, f"{terms.TERMS_DIR}/{name}", raw)
     return shards
 
 
@@ -413,10 +409,7 @@ def tokens_of_pages(site: Path, pages: list[str]) -> set[str]:
 
 def write_manifest(bundle: Path, data: dict) -> None:
     """parts.json and its file:// twin (the loader reads it before Pagefind starts)."""
-    raw = parts.manifest_bytes(data)
-    (bundle / parts.MANIFEST).write_bytes(raw)
-    (bundle / offline.TWIN_DIR).mkdir(exist_ok=True)
-    (bundle / offline.TWIN_DIR / f"{parts.MANIFEST}.js").write_text(offline.data_twin(raw), "utf-8")
+    offline.write_with_twin(bundle, parts.MANIFEST, parts.manifest_bytes(data))
 
 
 def index_site(site: Path, previous: Path | None, run: Callable[[Path], object], size: int | None = None,

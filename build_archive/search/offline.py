@@ -166,6 +166,14 @@ def data_twin(data: bytes) -> str:
     return f'ArchivePagefind.twin("{base64.b64encode(data).decode("ascii")}")\n'
 
 
+def write_with_twin(bundle: Path, rel: str, data: bytes) -> None:
+    """A file of ours in the bundle folder (``bundle/rel``) and its file:// twin beside the
+    others (``bundle/offline/<rel>.js``)."""
+    for path, raw in ((bundle / rel, data), (bundle / TWIN_DIR / f"{rel}.js", data_twin(data).encode("utf-8"))):
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(raw)
+
+
 def write_offline_bundle(site_dir: Path, bundle_dir: str = "pagefind") -> OfflineStats:
     """Write the file:// twins of ``site_dir/bundle_dir`` into its ``offline/`` folder.
 

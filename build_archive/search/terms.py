@@ -1,10 +1,11 @@
-"""The term directory: which search parts hold each bigram token (pure, but for `write`).
+"""The term directory: which search parts hold each bigram token (pure, but for `part_tokens`,
+which reads a directory back; build_archive/search/indexing.py writes it).
 
 A query loads, from every part it searches, one index chunk per bigram (Pagefind
 chunks hold ~20,000 postings, ~25 KB gzipped, however few of them the query needs),
 so at 100,000 articles (35 parts) a four-character query cost ~2.6 MB. The search
 page first reads this directory and searches only the parts that hold every bigram
-of the query (search.js, `candidates`): a name that was in the news for a month
+of the query (pagefind-loader.js, `holders`): a name that was in the news for a month
 touches one or two parts, not all of them.
 
 The directory is sharded by a hash of the token, so a query reads one small file per
@@ -12,7 +13,7 @@ bigram: SITE/pagefind/terms/<n>.json, each {token: part numbers}, the numbers th
 of parts.json's entries (`n`, 0 the oldest part, so that a new part does not
 renumber the others), written as numbers.gaps writes a set ("0+c 2" is 0..12 and 15). The number of shards grows with
 the directory (`shard_count`) and is in parts.json (`terms.shards`). Hash:
-FNV-1a (32 bits) over the token's letters, the same in search.js.
+FNV-1a (32 bits) over the token's letters, the same in pagefind-loader.js (`shardOf`).
 
 A part's tokens come from its pages as they are indexed (`page_tokens`); a part
 reused from the previous build takes its tokens from the previous directory
@@ -75,7 +76,7 @@ def shard_files(entries: Mapping[str, str]) -> tuple[int, dict[str, bytes]]:
 
 
 def part_tokens(folder: Path, shards: int) -> dict[int, set[str]]:
-    """Part number -> its tokens, read back from a directory written by `write` (folder: its terms/)."""
+    """Part number -> its tokens, read back from a directory as indexing.write_terms writes it (folder: its terms/)."""
     found: dict[int, set[str]] = {}
     for n in range(shards):
         for token, numbers in json.loads((folder / f"{n}.json").read_text("ascii")).items():
