@@ -188,6 +188,17 @@
     return own && typeof part.key === "string" && part.key ? part.key.slice(0, 16) : null;
   }
 
+  // The promise `load()` gives, kept in `cache` under `key` so that every later call shares it;
+  // dropped if it fails, so that the next call tries again.
+  function remembered(cache, key, load) {
+    if (!cache.has(key)) {
+      var loading = load();
+      loading.catch(function () { cache.delete(key); });
+      cache.set(key, loading);
+    }
+    return cache.get(key);
+  }
+
   // A JSON file of ours in a bundle folder (its twin on file://). `fresh`: it
   // changes with every build (parts.json), so the browser asks the server again.
   async function loadJson(folder, name, onFile, fresh) {
@@ -408,13 +419,10 @@
     archive.use = function (some) {
       return Promise.all(some.map(function (part) {
         if (part.primary) return null;
-        if (!merged.has(part.id)) {
-          var joined = api.mergeIndex(part.url, onFile ? { baseUrl: siteRoot(part.url) } // baseUrl: see loadFromTwins
+        return remembered(merged, part.id, function () {
+          return api.mergeIndex(part.url, onFile ? { baseUrl: siteRoot(part.url) } // baseUrl: see loadFromTwins
             : part.tag ? { metaCacheTag: part.tag } : {});
-          joined.catch(function () { merged.delete(part.id); }); // a retry at the next search
-          merged.set(part.id, joined);
-        }
-        return merged.get(part.id);
+        });
       }));
     };
     // The ids of the parts Pagefind searches now (the primary one and those joined).
@@ -429,12 +437,9 @@
       if (!shards || !words.length) return Promise.resolve(null);
       return Promise.all(words.map(function (word) {
         var name = shardOf(word, shards) + ".json";
-        if (!shardFiles.has(name)) {
-          var loading = loadJson(bundle, "terms/" + name, onFile, false); // twin: offline/terms/<n>.json.js
-          loading.catch(function () { shardFiles.delete(name); });
-          shardFiles.set(name, loading);
-        }
-        return shardFiles.get(name).then(function (shard) { return new Set(readGaps(shard[word])); });
+        return remembered(shardFiles, name, function () {
+          return loadJson(bundle, "terms/" + name, onFile, false); // twin: offline/terms/<n>.json.js
+        }).then(function (shard) { return new Set(readGaps(shard[word])); });
       })).then(function (sets) {
         return sets.reduce(function (all, one) { return new Set(Array.from(all).filter(function (n) { return one.has(n); })); });
       }).catch(function () { return null; }); // no directory to be had: every part may hold them
@@ -454,16 +459,13 @@
     var facetFiles = new Map(); // part id -> promise of its facets.json
     archive.facets = function (some) {
       return Promise.all((some || parts).map(function (part) {
-        if (!facetFiles.has(part.id)) {
-          var loading = loadJson(part.url, "facets.json", onFile, false).then(function (one) {
+        return remembered(facetFiles, part.id, function () {
+          return loadJson(part.url, "facets.json", onFile, false).then(function (one) {
             var open = unpackFacets(one);
             open.part = part.id;
             return open;
           });
-          loading.catch(function () { facetFiles.delete(part.id); }); // a retry at the next call
-          facetFiles.set(part.id, loading);
-        }
-        return facetFiles.get(part.id);
+        });
       }));
     };
     if (window.performance && performance.mark) performance.mark("qz-pagefind-ready"); // for benchmarks/
@@ -476,16 +478,11 @@
       bundle.search = "";
       bundle.hash = "";
       if (!/\/$/.test(bundle.pathname)) bundle.pathname += "/";
-      var key = bundle.href;
-      if (!apis.has(key)) {
-        var api = loadArchive(key);
-        api.catch(function () { apis.delete(key); }); // allow a retry after a failure
-        apis.set(key, api);
-      }
-      return apis.get(key);
+      return remembered(apis, bundle.href, function () { return loadArchive(bundle.href); });
     },
-    tokens: { fold: fold, normalise: normalise, encodeQuery: encodeQuery },
+    tokens: { fold: fold, normalise: normalise, encodeQuery: encodeQuery, LETTERS: LETTERS },
     dates: { periodStart: periodStart, periodEnd: periodEnd, dateRuns: dateRuns },
+    remembered: remembered,
     // Called by the twin scripts only (see loadTwin).
     twin: function (payload) {
       if (document.currentScript) payloads.set(document.currentScript, payload);

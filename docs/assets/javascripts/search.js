@@ -24,12 +24,12 @@
   var FIRST = 10; // results shown first: the rest of the page follows, then the filter counts
   var RANKED = 100; // results whose data is loaded: ranked exact-first, or in date order
   var TYPING = 200; // ms without a key before a query typed key by key is searched
-  var LETTERS = "abcdefghijklmnopqrstuvwxyz"; // the letters tokens are spelled with (and groups named by)
   var script = document.currentScript;
 
   // --- the same tokens as build_archive/search/bigrams.py: pagefind-loader.js --------
   var shared = window.ArchivePagefind;
   var fold = shared.tokens.fold, normalise = shared.tokens.normalise, encodeQuery = shared.tokens.encodeQuery;
+  var LETTERS = shared.tokens.LETTERS; // the letters tokens are spelled with (and groups named by)
   var periodStart = shared.dates.periodStart, periodEnd = shared.dates.periodEnd, dateRuns = shared.dates.dateRuns;
   window.QzSearchTokens = { encodeQuery: encodeQuery, normalise: normalise };
 
@@ -63,12 +63,9 @@
   function loadedFacets(pf) { return facetsDone.get(facetKey(pf)) || null; }
   function loadFacets(pf) {
     var key = facetKey(pf);
-    if (!facetIndexes.has(key)) {
-      var loading = pf.facets(pf.parts).then(facetIndex).then(function (index) { facetsDone.set(key, index); return index; });
-      loading.catch(function () { facetIndexes.delete(key); }); // a retry at the next search
-      facetIndexes.set(key, loading);
-    }
-    return facetIndexes.get(key);
+    return shared.remembered(facetIndexes, key, function () {
+      return pf.facets(pf.parts).then(facetIndex).then(function (index) { facetsDone.set(key, index); return index; });
+    });
   }
 
   // --- scope: the parts a search covers, newest first -------------------------------
@@ -722,8 +719,9 @@
           // the filter lists of the newest window, as a search with no query would see them
           var windows = pf.windowsOf(pf.parts, false);
           var first = { scope: windows[0] || [], depth: 1, windows: windows };
+          var note = scopeNote(first, false);
           status.textContent = "输入字词开始搜索；可按区县、主题、年份筛选。" +
-            (scopeNote(first, false) ? "筛选项的篇数" + scopeNote(first, false).replace(/^（|）$/g, "") + "。" : "");
+            (note ? "筛选项的篇数" + note.replace(/^（|）$/g, "") + "。" : "");
           // A small archive (one window) is joined at once, as a query would join it (its metadata
           // loads while the reader types); a larger one waits for the query: joined parts are
           // searched by every query, also where the term directory says they hold nothing of it
